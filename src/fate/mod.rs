@@ -1,0 +1,1 @@
+//! The FATE gate and hook chain.

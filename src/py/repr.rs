@@ -1,0 +1,102 @@
+//! Python's `str.__repr__`.
+
+use unicode_general_category::{GeneralCategory as Gc, get_general_category};
+
+/// Python's `str.isprintable()` for one character: everything except the
+/// categories Cc, Cf, Cs, Co, Cn, Zl, Zp and Zs, with the ASCII space kept.
+///
+/// The category table is Unicode's current one; CPython's may be a version
+/// older, which only matters for characters assigned since.
+fn is_printable(ch: char) -> bool {
+    if ch == ' ' {
+        return true;
+    }
+    !matches!(
+        get_general_category(ch),
+        Gc::Control
+            | Gc::Format
+            | Gc::Surrogate
+            | Gc::PrivateUse
+            | Gc::Unassigned
+            | Gc::LineSeparator
+            | Gc::ParagraphSeparator
+            | Gc::SpaceSeparator
+    )
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+fn push_hex(out: &mut String, value: u32, digits: u32) {
+    for i in (0..digits).rev() {
+        out.push(HEX[((value >> (4 * i)) & 0xf) as usize] as char);
+    }
+}
+
+/// Appends `repr(s)` as CPython writes it: single quotes unless the text
+/// holds a `'` and no `"`; `\t`, `\n`, `\r`, the quote and `\` escaped;
+/// other non-printable characters as `\xNN`, `\uNNNN` or `\UNNNNNNNN`.
+pub fn write_str_repr(out: &mut String, s: &str) {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    out.reserve(s.len() + 2);
+    out.push(quote);
+    for ch in s.chars() {
+        match ch {
+            c if c == quote || c == '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str("\\x");
+                push_hex(out, c as u32, 2);
+            }
+            c if c.is_ascii() || is_printable(c) => out.push(c),
+            c if (c as u32) <= 0xff => {
+                out.push_str("\\x");
+                push_hex(out, c as u32, 2);
+            }
+            c if (c as u32) <= 0xffff => {
+                out.push_str("\\u");
+                push_hex(out, c as u32, 4);
+            }
+            c => {
+                out.push_str("\\U");
+                push_hex(out, c as u32, 8);
+            }
+        }
+    }
+    out.push(quote);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_str_repr;
+
+    fn repr(s: &str) -> String {
+        let mut out = String::new();
+        write_str_repr(&mut out, s);
+        out
+    }
+
+    // Expected strings are what CPython 3.11 prints for `repr(s)`.
+    #[test]
+    fn matches_cpython_repr() {
+        assert_eq!(repr("abc"), "'abc'");
+        assert_eq!(repr("it's"), "\"it's\"");
+        assert_eq!(repr("it's \"x\""), "'it\\'s \"x\"'");
+        assert_eq!(repr("a\\b"), "'a\\\\b'");
+        assert_eq!(repr("tab\tx\n\r"), "'tab\\tx\\n\\r'");
+        assert_eq!(repr("x\u{1f}sep\u{7f}"), "'x\\x1fsep\\x7f'");
+        assert_eq!(repr("fj\u{a0}nbsp"), "'fj\\xa0nbsp'");
+        assert_eq!(repr("straße名前ǅ"), "'straße名前ǅ'");
+        assert_eq!(repr("\u{200b}\u{2028}"), "'\\u200b\\u2028'");
+        assert_eq!(repr("\u{e000}\u{10ffff}"), "'\\ue000\\U0010ffff'");
+        assert_eq!(repr("😀"), "'😀'");
+    }
+}

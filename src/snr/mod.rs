@@ -1,0 +1,1 @@
+//! Signal-to-noise ratio v2.

@@ -1,0 +1,1 @@
+//! BFT consensus voting.

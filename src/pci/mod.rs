@@ -1,0 +1,1 @@
+//! Canonical JSON, domain-separated digests and signatures shared by gossip and consensus.

@@ -6,7 +6,7 @@ mod common;
 use std::hint::black_box;
 
 use bizra::ntu::{Ntu, NtuConfig};
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 /// A fixed pseudo-random stream in [0, 1] (xorshift), so every run and
 /// every revision measures the same input.

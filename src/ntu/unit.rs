@@ -191,7 +191,7 @@ impl Ntu {
         check_finite(values)?;
         let epsilon = match epsilon {
             None => self.config.epsilon,
-            Some(e) if e == 0.0 => self.config.epsilon,
+            Some(0.0) => self.config.epsilon,
             Some(e) if e.is_finite() && e > 0.0 => e,
             Some(value) => {
                 return Err(NtuError::BadParameter {

@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+mod profiler;
+
 use std::time::Duration;
 
 use criterion::Criterion;
@@ -35,9 +37,10 @@ impl Profile {
     }
 }
 
-/// The Criterion configuration for the profile in `BIZRA_BENCH_PROFILE`.
+/// The Criterion configuration for the profile in `BIZRA_BENCH_PROFILE`,
+/// with a flamegraph profiler for `--profile-time`.
 pub fn criterion() -> Criterion {
-    let base = Criterion::default();
+    let base = Criterion::default().with_profiler(profiler::FlamegraphProfiler::new(100));
     match Profile::from_env() {
         Profile::Quick => base
             .warm_up_time(Duration::from_millis(500))

@@ -1,0 +1,115 @@
+//! Heap probes: bytes of heap per object of each system, measured with
+//! dhat (which replaces the global allocator, hence this separate binary).
+//!
+//! Each probe builds many objects, reads dhat's live-heap figure before and
+//! after, and divides by the count, so the figure includes the object
+//! itself (stored inline in a `Vec`) and everything it owns. The results go
+//! to stdout and to `target/heap/heap.json`:
+//!
+//! ```json
+//! {"schema": 1, "measurements": [{"id": "ntu/state/w5", "metric": "heap_bytes", "value": 96.0, "unit": "bytes"}]}
+//! ```
+//!
+//! `--list` prints the probe ids; a filter argument runs only the probes
+//! whose id contains it.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use bizra::ntu::{Ntu, NtuConfig};
+
+#[global_allocator]
+static ALLOC: dhat::Alloc = dhat::Alloc;
+
+/// One probe: an id and a function returning (live bytes added, objects).
+struct Probe {
+    id: &'static str,
+    run: fn() -> (u64, u64),
+}
+
+fn live_bytes() -> u64 {
+    dhat::HeapStats::get().curr_bytes as u64
+}
+
+/// Live heap bytes added by `build`, kept alive until measured.
+fn measure<T>(count: u64, build: impl FnOnce() -> T) -> (u64, u64) {
+    let before = live_bytes();
+    let kept = build();
+    let after = live_bytes();
+    black_box(&kept);
+    drop(kept);
+    (after.saturating_sub(before), count)
+}
+
+fn ntu_units(window: usize) -> (u64, u64) {
+    const N: usize = 10_000;
+    // Fill one unit first: the shared entropy tables are built lazily, once
+    // per process, and are not part of any unit's cost.
+    let mut warm = Ntu::new(NtuConfig::with_window(window)).expect("valid config");
+    for k in 0..window {
+        warm.observe(k as f64 / window as f64).expect("finite");
+    }
+    measure(N as u64, || {
+        let mut units = Vec::with_capacity(N);
+        for i in 0..N {
+            let mut ntu = Ntu::new(NtuConfig::with_window(window)).expect("valid config");
+            // A full window, as in steady use.
+            for k in 0..window {
+                ntu.observe(((i + k) % 100) as f64 / 100.0).expect("finite");
+            }
+            units.push(ntu);
+        }
+        units
+    })
+}
+
+const PROBES: &[Probe] = &[
+    Probe {
+        id: "ntu/state/w5",
+        run: || ntu_units(5),
+    },
+    Probe {
+        id: "ntu/state/w64",
+        run: || ntu_units(64),
+    },
+];
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--list") {
+        for p in PROBES {
+            println!("{}: heap_bytes", p.id);
+        }
+        return;
+    }
+    // Arguments cargo passes (`--bench`) are not filters.
+    let filter: Option<&String> = args.iter().find(|a| !a.starts_with("--"));
+    let _profiler = dhat::Profiler::builder().testing().build();
+    let mut measurements = Vec::new();
+    for p in PROBES {
+        if filter.is_some_and(|f| !p.id.contains(f.as_str())) {
+            continue;
+        }
+        let (bytes, count) = (p.run)();
+        let per = bytes as f64 / count as f64;
+        println!(
+            "{:<32} {per:>10.1} bytes per object ({count} objects)",
+            p.id
+        );
+        measurements.push(serde_json::json!({
+            "id": p.id, "metric": "heap_bytes", "value": per, "unit": "bytes",
+        }));
+    }
+    let doc = serde_json::json!({"schema": 1, "measurements": measurements});
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/heap");
+    let write = || -> std::io::Result<()> {
+        std::fs::create_dir_all(&dir)?;
+        let tmp = dir.join("heap.json.partial");
+        std::fs::write(&tmp, serde_json::to_vec_pretty(&doc)?)?;
+        std::fs::rename(&tmp, dir.join("heap.json"))
+    };
+    if let Err(e) = write() {
+        eprintln!("cannot write {}: {e}", dir.join("heap.json").display());
+        std::process::exit(1);
+    }
+}

@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::RandomState;
+
 use super::py_digit::is_py_digit;
 use super::text::{LoweredTexts, py_lower, py_split};
 
@@ -35,7 +37,12 @@ struct Slot {
 pub(crate) fn word_stats<T: AsRef<str>>(query: &str, texts: &[T]) -> WordStats {
     let query = py_lower(query);
     let lowered = LoweredTexts::new(texts);
-    let mut index: HashMap<&str, usize> = HashMap::new();
+    // Words are short: a fast hasher matters more here than SipHash's
+    // resistance to chosen collisions. Sizing for a few distinct words per
+    // text saves most rehashing without overcommitting on large batches.
+    let expected = (texts.len() * 4).clamp(16, 4096);
+    let mut index: HashMap<&str, usize, RandomState> =
+        HashMap::with_capacity_and_hasher(expected, RandomState::default());
     let mut slots: Vec<Slot> = Vec::new();
     for word in py_split(&query) {
         index.entry(word).or_insert_with(|| {
@@ -164,7 +171,12 @@ pub(crate) fn simple_grounding<T: AsRef<str>>(texts: &[T]) -> f64 {
     // separates, so splitting each text gives the same words.
     for word in texts.iter().flat_map(|t| py_split(t.as_ref())) {
         words += 1;
-        if word.chars().any(is_py_digit) || word.chars().nth(8).is_some() {
+        let is_specific = if word.is_ascii() {
+            word.len() > 8 || word.bytes().any(|b| b.is_ascii_digit())
+        } else {
+            word.chars().nth(8).is_some() || word.chars().any(is_py_digit)
+        };
+        if is_specific {
             specific += 1;
         }
     }

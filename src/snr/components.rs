@@ -38,9 +38,9 @@ pub(crate) fn word_stats<T: AsRef<str>>(query: &str, texts: &[T]) -> WordStats {
     let query = py_lower(query);
     let lowered = LoweredTexts::new(texts);
     // Words are short: a fast hasher matters more here than SipHash's
-    // resistance to chosen collisions. Sizing for a few distinct words per
-    // text saves most rehashing without overcommitting on large batches.
-    let expected = (texts.len() * 4).clamp(16, 4096);
+    // resistance to chosen collisions. Sizing for one distinct word per 8
+    // bytes of text saves most rehashing; the cap bounds it on big batches.
+    let expected = (lowered.len_bytes() / 8).clamp(16, 4096);
     let mut index: HashMap<&str, usize, RandomState> =
         HashMap::with_capacity_and_hasher(expected, RandomState::default());
     let mut slots: Vec<Slot> = Vec::new();

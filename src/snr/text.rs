@@ -73,6 +73,11 @@ impl<'a> Iterator for PyWords<'a> {
         // first byte of one (never a continuation byte) or at the end.
         let start = self.pos;
         while self.pos < bytes.len() {
+            // Printable ASCII (the bulk of text) is never whitespace.
+            if matches!(bytes[self.pos], 0x21..=0x7F) {
+                self.pos += 1;
+                continue;
+            }
             let n = space_len(&bytes[self.pos..]);
             if n > 0 {
                 let word = &self.text[start..self.pos];
@@ -88,15 +93,33 @@ impl<'a> Iterator for PyWords<'a> {
 /// Appends Python's `text.lower()` to `buf`.
 pub(crate) fn push_lower(buf: &mut String, text: &str) {
     if text.is_ascii() {
-        // ASCII lowers byte by byte; no temporary string needed.
-        buf.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        // ASCII lowers in place, byte by byte; no temporary string needed.
+        let start = buf.len();
+        buf.push_str(text);
+        buf[start..].make_ascii_lowercase();
     } else if text.contains('Σ') {
         // Only capital sigma lowers by context (final sigma); leave it to
         // the standard library, which applies the same rule as Python.
         buf.push_str(&text.to_lowercase());
     } else {
-        // Elsewhere `str::to_lowercase` is the per-character mapping.
-        buf.extend(text.chars().flat_map(char::to_lowercase));
+        // Elsewhere `str::to_lowercase` is the per-character mapping: lower
+        // ASCII runs in bulk and map only the other characters one by one.
+        let mut rest = text;
+        while !rest.is_empty() {
+            let run = rest
+                .bytes()
+                .position(|b| !b.is_ascii())
+                .unwrap_or(rest.len());
+            let start = buf.len();
+            buf.push_str(&rest[..run]);
+            buf[start..].make_ascii_lowercase();
+            rest = &rest[run..];
+            let mut chars = rest.chars();
+            if let Some(c) = chars.next() {
+                buf.extend(c.to_lowercase());
+                rest = chars.as_str();
+            }
+        }
     }
 }
 
@@ -126,6 +149,11 @@ impl LoweredTexts {
             spans.push(start..buf.len());
         }
         LoweredTexts { buf, spans }
+    }
+
+    /// Total length of the lowered texts in bytes.
+    pub(crate) fn len_bytes(&self) -> usize {
+        self.buf.len()
     }
 
     /// The lower-cased texts, in input order.

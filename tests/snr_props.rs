@@ -93,9 +93,11 @@ proptest! {
         let text_embeddings: Vec<Vec<f64>> = (0..texts.len())
             .map(|_| values.by_ref().take(dim).collect())
             .collect();
-        // Short `raw` makes short vectors: those must be a shape error.
-        let shapes_ok = query_embedding.len() == dim
-            && text_embeddings.iter().all(|t| t.len() == dim);
+        // Short `raw` makes short vectors: unequal lengths must be a shape
+        // error. Without texts the query has nothing to disagree with.
+        let text_dim = text_embeddings.first().map(Vec::len);
+        let shapes_ok = text_embeddings.iter().all(|t| Some(t.len()) == text_dim)
+            && text_dim.is_none_or(|d| d == query_embedding.len());
         let all_finite = iaas.is_finite()
             && dimension.is_finite()
             && confidences.iter().all(|c| c.is_finite())

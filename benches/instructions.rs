@@ -41,17 +41,13 @@ fn full_ntu(window: usize) -> (Ntu, f64) {
     (ntu, values[window])
 }
 
-mod ntu {
-    use super::*;
-
-    #[library_benchmark]
-    #[bench::w5(setup = full_ntu, args = (5))]
-    #[bench::w64(setup = full_ntu, args = (64))]
-    #[bench::w1024(setup = full_ntu, args = (1024))]
-    pub fn observe(input: (Ntu, f64)) -> NtuState {
-        let (mut ntu, v) = input;
-        black_box(ntu.observe(black_box(v)).expect("finite"))
-    }
+#[library_benchmark]
+#[bench::w5(setup = full_ntu, args = (5))]
+#[bench::w64(setup = full_ntu, args = (64))]
+#[bench::w1024(setup = full_ntu, args = (1024))]
+fn observe(input: (Ntu, f64)) -> NtuState {
+    let (mut ntu, v) = input;
+    black_box(ntu.observe(black_box(v)).expect("finite"))
 }
 
 fn empty() -> PyValue {
@@ -79,37 +75,33 @@ fn chain(depth: usize) -> (SessionDag, String, String) {
     (dag, root, tip)
 }
 
-mod session_dag {
-    use super::*;
-
-    #[library_benchmark]
-    #[bench::_100(setup = chain, args = (100))]
-    #[bench::_1000(setup = chain, args = (1000))]
-    #[bench::_10000(setup = chain, args = (10000))]
-    #[bench::_100000(setup = chain, args = (100000))]
-    pub fn lineage(input: (SessionDag, String, String)) -> bool {
-        let (dag, root, tip) = input;
-        black_box(dag.is_ancestor(black_box(&root), black_box(&tip)).expect("known"))
-    }
-
-    #[library_benchmark]
-    #[bench::_100(setup = chain, args = (100))]
-    #[bench::_1000(setup = chain, args = (1000))]
-    #[bench::_10000(setup = chain, args = (10000))]
-    #[bench::_100000(setup = chain, args = (100000))]
-    pub fn add(input: (SessionDag, String, String)) -> String {
-        let (mut dag, _, tip) = input;
-        black_box(
-            dag.add_node(&[&tip], SessionState::Failed, empty(), &stamp(usize::MAX / 2))
-                .expect("fresh node"),
-        )
-    }
+#[library_benchmark]
+#[bench::_100(setup = chain, args = (100))]
+#[bench::_1000(setup = chain, args = (1000))]
+#[bench::_10000(setup = chain, args = (10000))]
+#[bench::_100000(setup = chain, args = (100000))]
+fn lineage(input: (SessionDag, String, String)) -> bool {
+    let (dag, root, tip) = input;
+    black_box(
+        dag.is_ancestor(black_box(&root), black_box(&tip))
+            .expect("known"),
+    )
 }
 
-library_benchmark_group!(name = ntu, benchmarks = [ntu::observe]);
-library_benchmark_group!(
-    name = session_dag,
-    benchmarks = [session_dag::lineage, session_dag::add]
-);
+#[library_benchmark]
+#[bench::_100(setup = chain, args = (100))]
+#[bench::_1000(setup = chain, args = (1000))]
+#[bench::_10000(setup = chain, args = (10000))]
+#[bench::_100000(setup = chain, args = (100000))]
+fn add(input: (SessionDag, String, String)) -> String {
+    let (mut dag, _, tip) = input;
+    black_box(
+        dag.add_node(&[&tip], SessionState::Failed, empty(), &stamp(1 << 40))
+            .expect("fresh node"),
+    )
+}
+
+library_benchmark_group!(name = ntu, benchmarks = [observe]);
+library_benchmark_group!(name = session_dag, benchmarks = [lineage, add]);
 
 main!(library_benchmark_groups = ntu, session_dag);

@@ -1,1 +1,172 @@
-//! Signal-to-noise ratio v2.
+//! Signal-to-noise ratio v2: how much of a batch of texts is signal.
+//!
+//! A port of the reference's `SNRCalculatorV2` (`core/iaas/snr_v2.py`). Four
+//! components in [0, 1], signal S, diversity D, grounding G and the IaaS
+//! score I, combine into `snr = clamp(S^0.30 D^0.25 G^0.25 I^0.20, 0, 1)`;
+//! [`SnrResult`] also gives the unweighted `snr_classic`, a Shannon
+//! `channel_efficiency` and a [`QualityTier`].
+//!
+//! - [`compute`] (or [`SnrInput::compute`]) scores a query against texts with
+//!   optional embeddings, IaaS dimensions, symbolic sources and neural
+//!   confidences.
+//! - [`calculate_simple`] scores without embeddings, with a heuristic
+//!   grounding.
+//!
+//! Words are `text.lower().split()` exactly as Python forms them (see the
+//! `text` module). Redundancy, the mean pairwise cosine of the text
+//! embeddings, is computed in O(n·d) from the sum of the unit vectors; it
+//! agrees with the reference's O(n²·d) loop to about 1e-12 (and within
+//! 1e-9 by contract).
+//!
+//! Where this port departs from the reference, on input the reference
+//! mishandles:
+//! - NaN or infinite numbers are a [`SnrError::NonFinite`] (the reference
+//!   turns a NaN IaaS score into an SNR of 1.0).
+//! - Embedding shapes must agree ([`SnrError::EmbeddingCount`],
+//!   [`SnrError::TextDimension`], [`SnrError::QueryDimension`]); the
+//!   reference crashes on too few text embeddings and silently counts extra
+//!   ones in the redundancy only.
+//! - Vectors with components beyond about 1e±154 keep their direction
+//!   instead of overflowing to NaN or underflowing to "no similarity".
+//! - The IaaS score and confidences are not range-checked: any finite value
+//!   is scored as the reference scores it (the floor at 1e-10 and the clamp
+//!   of the SNR to [0, 1] keep the result defined).
+
+mod components;
+mod error;
+mod input;
+mod py_digit;
+mod score;
+mod text;
+mod vector;
+
+pub use error::{Location, SnrError};
+pub use input::{DEFAULT_IAAS_SCORE, IaasDimensions, SnrInput};
+pub use score::{
+    Components, ELITE_THRESHOLD, IHSAN_THRESHOLD, IaasScores, QualityTier, SnrResult,
+    SubComponents, WEIGHTS, Weights,
+};
+
+use components::{diversity, grounding, signal, simple_grounding, simple_signal, word_stats};
+use error::finite;
+use vector::embedding_stats;
+
+/// Default of an IaaS dimension missing from a given dimension map.
+const DIMENSION_DEFAULT: f64 = 0.8;
+
+/// Scores `input` as the reference's `compute_snr` does.
+///
+/// Errors on non-finite numbers anywhere in the input and on embeddings
+/// whose count or dimensions disagree; never panics.
+pub fn compute<T: AsRef<str>, E: AsRef<[f64]>>(
+    input: &SnrInput<'_, T, E>,
+) -> Result<SnrResult, SnrError> {
+    let iaas_score = finite(input.iaas_score, Location::IaasScore)?;
+    let iaas_dimensions = dimension_scores(iaas_score, input.iaas_dimensions)?;
+    for (index, &c) in input
+        .neural_confidences
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        finite(c, Location::NeuralConfidence { index })?;
+    }
+    let embeddings = embedding_stats(
+        input.texts.len(),
+        input.query_embedding,
+        input.text_embeddings,
+    )?;
+    let words = word_stats(input.query, input.texts);
+
+    let (signal_strength, semantic_relevance, lexical_overlap) =
+        signal(embeddings.semantic, words.lexical);
+    let (diversity, entropy, redundancy) = diversity(
+        !input.texts.is_empty(),
+        words.entropy,
+        embeddings.redundancy,
+    );
+    let (grounding, symbolic_coverage, neural_confidence) =
+        grounding(input.symbolic_sources, input.neural_confidences);
+    Ok(SnrResult {
+        components: Components {
+            signal_strength,
+            diversity,
+            grounding,
+            iaas_score,
+        },
+        sub_components: SubComponents {
+            semantic_relevance,
+            lexical_overlap,
+            redundancy,
+            entropy,
+            entropy_bits: 0.0,
+            max_entropy_bits: 0.0,
+            symbolic_coverage,
+            neural_confidence,
+        },
+        iaas_dimensions,
+    })
+}
+
+/// Scores texts without embeddings, as the reference's `calculate_simple`:
+/// lexical signal only, diversity from word entropy, grounding from the
+/// share of "specific" words (with a digit or more than 8 characters).
+///
+/// Errors only on a non-finite IaaS score.
+pub fn calculate_simple<T: AsRef<str>>(
+    query: &str,
+    texts: &[T],
+    iaas_score: f64,
+) -> Result<SnrResult, SnrError> {
+    let iaas_score = finite(iaas_score, Location::IaasScore)?;
+    let words = word_stats(query, texts);
+    let (signal_strength, semantic_relevance, lexical_overlap) = simple_signal(words.lexical);
+    let (diversity, entropy, redundancy) = diversity(!texts.is_empty(), words.entropy, 0.0);
+    Ok(SnrResult {
+        components: Components {
+            signal_strength,
+            diversity,
+            grounding: simple_grounding(texts),
+            iaas_score,
+        },
+        sub_components: SubComponents {
+            semantic_relevance,
+            lexical_overlap,
+            redundancy,
+            entropy,
+            entropy_bits: 0.0,
+            max_entropy_bits: 0.0,
+            symbolic_coverage: 0.5,
+            neural_confidence: 0.7,
+        },
+        iaas_dimensions: dimension_scores(iaas_score, None)?,
+    })
+}
+
+/// The reported IaaS dimensions: from the map (missing ones 0.8) or all
+/// equal to the IaaS score.
+fn dimension_scores(
+    iaas_score: f64,
+    dimensions: Option<IaasDimensions>,
+) -> Result<IaasScores, SnrError> {
+    let Some(d) = dimensions else {
+        return Ok(IaasScores {
+            inclusiveness: iaas_score,
+            abundance: iaas_score,
+            articulation: iaas_score,
+            sanitization: iaas_score,
+        });
+    };
+    let get = |value: Option<f64>, name: &'static str| {
+        finite(
+            value.unwrap_or(DIMENSION_DEFAULT),
+            Location::IaasDimension(name),
+        )
+    };
+    Ok(IaasScores {
+        inclusiveness: get(d.inclusiveness, "inclusiveness")?,
+        abundance: get(d.abundance, "abundance")?,
+        articulation: get(d.articulation, "articulation")?,
+        sanitization: get(d.sanitization, "sanitization")?,
+    })
+}

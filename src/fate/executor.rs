@@ -83,20 +83,22 @@ pub struct HookFailure {
     pub kind: FailureKind,
 }
 
-/// Per-phase outcomes; `None` for a phase that did not run.
+/// Per-phase outcomes; `None` for a phase that did not run. A hook phase is
+/// `false` when a hook blocked or a critical hook failed; other hook errors
+/// are only listed in [`HookResult::failures`], as the reference only logs them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PhaseResults {
-    /// Whether every pre-validate hook let the chain through.
+    /// Whether the pre-validate hooks let the chain through.
     pub pre_validate: Option<bool>,
     /// Whether the gate's score passed.
     pub fate_gate: Option<bool>,
-    /// Whether every pre-execute hook let the chain through.
+    /// Whether the pre-execute hooks let the chain through.
     pub pre_execute: Option<bool>,
     /// Whether the operation returned without error.
     pub execute: Option<bool>,
-    /// Whether every post-execute hook succeeded (never blocks).
+    /// Whether no post-execute hook blocked (it never stops the chain).
     pub post_execute: Option<bool>,
-    /// Whether every post-validate hook succeeded (never blocks).
+    /// Whether no post-validate hook blocked (it never stops the chain).
     pub post_validate: Option<bool>,
 }
 

@@ -193,7 +193,7 @@ mod tests {
             clock: 3,
             phase: HookPhase::PreExecute,
             name: Arc::from("audit"),
-            unix_seconds: 1_770_120_000.0625,
+            unix_seconds: 1_770_120_000.062_5,
         };
         // Exactly halfway: rounds to even, as Python's `:.3f` does.
         assert_eq!(entry.to_string(), "3:pre_execute:audit@1770120000.062");

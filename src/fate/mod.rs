@@ -23,6 +23,7 @@ mod context;
 mod executor;
 mod gate;
 mod hooks;
+mod rules;
 mod score;
 mod timestamp;
 mod words;

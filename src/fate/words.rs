@@ -25,12 +25,38 @@ pub fn words(s: &str) -> impl Iterator<Item = &str> + Clone {
         .filter(|w| !w.is_empty())
 }
 
+/// How many words a side may have to be matched from a stack array; longer
+/// texts fall back to re-splitting, which is slower but also allocation-free.
+const STACK_WORDS: usize = 16;
+
 /// `(|a ∩ b|, |b|)` for the word sets of `a` and `b`, without allocating.
 pub fn overlap_counts(a: &str, b: &str) -> (usize, usize) {
+    match (WordList::new(a), WordList::new(b)) {
+        (Some(a), Some(b)) => count_overlap(&a.words[..a.len], &b.words[..b.len]),
+        _ => count_overlap_streaming(a, b),
+    }
+}
+
+fn count_overlap(a: &[Word<'_>], b: &[Word<'_>]) -> (usize, usize) {
+    let mut shared = 0;
+    let mut distinct = 0;
+    for (i, word) in b.iter().enumerate() {
+        // A word seen earlier in `b` is the same set member: count it once.
+        if b[..i].iter().any(|earlier| earlier.same_lower(word)) {
+            continue;
+        }
+        distinct += 1;
+        if a.iter().any(|other| other.same_lower(word)) {
+            shared += 1;
+        }
+    }
+    (shared, distinct)
+}
+
+fn count_overlap_streaming(a: &str, b: &str) -> (usize, usize) {
     let mut shared = 0;
     let mut distinct = 0;
     for (i, word) in words(b).enumerate() {
-        // A word seen earlier in `b` is the same set member: count it once.
         if words(b).take(i).any(|earlier| same_lower(earlier, word)) {
             continue;
         }
@@ -40,6 +66,48 @@ pub fn overlap_counts(a: &str, b: &str) -> (usize, usize) {
         }
     }
     (shared, distinct)
+}
+
+/// A word and whether it is plain ASCII (then a byte-wise comparison does).
+#[derive(Clone, Copy, Default)]
+struct Word<'a> {
+    text: &'a str,
+    ascii: bool,
+}
+
+impl Word<'_> {
+    fn same_lower(&self, other: &Word<'_>) -> bool {
+        if self.ascii && other.ascii {
+            self.text.eq_ignore_ascii_case(other.text)
+        } else {
+            lower_chars(self.text).eq(lower_chars(other.text))
+        }
+    }
+}
+
+/// Up to [`STACK_WORDS`] words of a text, split once.
+struct WordList<'a> {
+    words: [Word<'a>; STACK_WORDS],
+    len: usize,
+}
+
+impl<'a> WordList<'a> {
+    /// The words of `s`, or `None` when there are more than fit.
+    fn new(s: &'a str) -> Option<Self> {
+        let mut list = WordList {
+            words: [Word::default(); STACK_WORDS],
+            len: 0,
+        };
+        for text in words(s) {
+            let slot = list.words.get_mut(list.len)?;
+            *slot = Word {
+                text,
+                ascii: text.is_ascii(),
+            };
+            list.len += 1;
+        }
+        Some(list)
+    }
 }
 
 /// Whether `a.lower() == b.lower()` for two words holding no separators.
@@ -150,6 +218,18 @@ mod tests {
         );
         assert_eq!(overlap_counts("summary", "summary SUMMARY summary"), (1, 1));
         assert_eq!(overlap_counts("x", "   "), (0, 0));
+    }
+
+    #[test]
+    fn long_texts_take_the_streaming_path_with_the_same_answer() {
+        let many = "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15 w16 w0 W1";
+        assert!(WordList::new(many).is_none());
+        assert_eq!(overlap_counts("w1_w16_zz", many), (2, 17));
+        assert_eq!(overlap_counts(many, "W16 w3 q"), (2, 3));
+        assert_eq!(
+            count_overlap_streaming("a_b", "A c"),
+            overlap_counts("a_b", "A c")
+        );
     }
 
     /// Checks the Final_Sigma rule against the standard library's

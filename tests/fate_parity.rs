@@ -26,8 +26,9 @@ fn load() -> (Value, PyValue) {
 
 fn field<'a>(value: &'a PyValue, key: &str) -> &'a PyValue {
     match value {
-        PyValue::Dict(entries) => bizra::fate::dict_get(entries, key)
-            .unwrap_or_else(|| panic!("{FILE}: no key {key:?}")),
+        PyValue::Dict(entries) => {
+            bizra::fate::dict_get(entries, key).unwrap_or_else(|| panic!("{FILE}: no key {key:?}"))
+        }
         other => panic!("{FILE}: expected an object holding {key:?}, got {other:?}"),
     }
 }
@@ -87,8 +88,17 @@ fn validate_matches_the_reference() {
             .validate(&ctx, intent, snr)
             .unwrap_or_else(|e| panic!("{what}: {e}"));
         let want = &case["expected"];
-        let num = |key: &str| want[key].as_f64().unwrap_or_else(|| panic!("{what}: {key}"));
-        common::assert_close(score.fidelity, num("fidelity"), TOL, &format!("{what} fidelity"));
+        let num = |key: &str| {
+            want[key]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{what}: {key}"))
+        };
+        common::assert_close(
+            score.fidelity,
+            num("fidelity"),
+            TOL,
+            &format!("{what} fidelity"),
+        );
         common::assert_close(
             score.accountability,
             num("accountability"),
@@ -102,7 +112,12 @@ fn validate_matches_the_reference() {
             &format!("{what} transparency"),
         );
         common::assert_close(score.ethics, num("ethics"), TOL, &format!("{what} ethics"));
-        common::assert_close(score.overall(), num("overall"), TOL, &format!("{what} overall"));
+        common::assert_close(
+            score.overall(),
+            num("overall"),
+            TOL,
+            &format!("{what} overall"),
+        );
         assert_eq!(
             Some(score.passed()),
             want["passed"].as_bool(),
@@ -114,7 +129,10 @@ fn validate_matches_the_reference() {
             "{what} weakest"
         );
         let stats = gate.stats();
-        assert_eq!((stats.validations, stats.passes), (1, u64::from(score.passed())));
+        assert_eq!(
+            (stats.validations, stats.passes),
+            (1, u64::from(score.passed()))
+        );
     }
 }
 

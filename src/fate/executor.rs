@@ -169,6 +169,8 @@ impl<C: Clock> HookExecutor<C> {
         let start = self.clock.unix_seconds();
         let mut phases = PhaseResults::default();
         let mut failures = Vec::new();
+        // One entry per hook plus the operation: grow the trace once.
+        ctx.hook_trace.reserve(self.registry.len() + 1);
 
         let ok = self.run_phase(HookPhase::PreValidate, &mut ctx, &mut failures);
         phases.pre_validate = Some(ok);

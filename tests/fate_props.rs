@@ -1,0 +1,210 @@
+//! Invariants of the FATE gate and hook chain, checked on generated input.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use bizra::fate::{
+    BlockedBy, FateError, FateGate, FateScore, HookContext, HookError, HookExecutor, HookOutcome,
+    HookPhase, HookPriority, HookRegistry, UtcTimestamp, is_py_whitespace,
+};
+use bizra::py::PyValue;
+use proptest::prelude::*;
+
+const PRIORITIES: [HookPriority; 5] = [
+    HookPriority::Critical,
+    HookPriority::High,
+    HookPriority::Normal,
+    HookPriority::Low,
+    HookPriority::Deferred,
+];
+
+/// Short strings over the chars that make word matching hard: case pairs,
+/// capital and final sigma, dotted capital I, Kelvin sign, separators that
+/// Python splits on and ones it does not.
+fn tricky_text() -> impl Strategy<Value = String> {
+    "[aAbBkK\u{212a}ΣσςΑİi\u{307}ǅǆ_ .'\u{1f}\u{a0}\u{2028}\u{200b}]{0,14}"
+}
+
+/// Python's `len(set(a.lower().replace("_", " ").split()) & intent_set)`
+/// and `len(intent_set)`, built the allocating way with std's `to_lowercase`.
+fn naive_overlap(op: &str, intent: &str) -> (usize, usize) {
+    let set = |s: &str| -> HashSet<String> {
+        s.to_lowercase()
+            .replace('_', " ")
+            .split(is_py_whitespace)
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let (a, b) = (set(op), set(intent));
+    (a.intersection(&b).count(), b.len())
+}
+
+fn passing_context() -> HookContext {
+    let ts = UtcTimestamp::from_unix_micros(1_770_120_000_000_000).ok();
+    let mut ctx = HookContext::new("exec-1", ts, "generate_summary");
+    ctx.operation_type = "tool".into();
+    ctx.input_data = vec![("text".into(), PyValue::Str("abc".into()))];
+    ctx.metadata = vec![("description".into(), PyValue::Str("why".into()))];
+    ctx
+}
+
+fn ok_hook(_: &mut HookContext) -> Result<HookOutcome, HookError> {
+    Ok(HookOutcome::Continue)
+}
+
+proptest! {
+    #[test]
+    fn overall_is_monotone_in_each_dimension(
+        dims in proptest::array::uniform4(0.0f64..=1.0),
+        which in 0usize..4,
+        raise in 0.0f64..=1.0,
+    ) {
+        let base = FateScore {
+            fidelity: dims[0],
+            accountability: dims[1],
+            transparency: dims[2],
+            ethics: dims[3],
+        };
+        let mut raised = dims;
+        raised[which] = (raised[which] + raise).min(1.0);
+        let higher = FateScore {
+            fidelity: raised[0],
+            accountability: raised[1],
+            transparency: raised[2],
+            ethics: raised[3],
+        };
+        prop_assert!(higher.overall() >= base.overall());
+    }
+
+    #[test]
+    fn fidelity_matches_the_allocating_definition(
+        op in tricky_text(),
+        other in tricky_text(),
+        mode in 0usize..3,
+    ) {
+        // Deriving the intent from the operation name makes shared words,
+        // and so the case-mapping rules, matter in most cases.
+        let intent = match mode {
+            0 => other,
+            1 => op.to_lowercase() + " " + &other,
+            _ => other + " " + &op.to_uppercase(),
+        };
+        let mut ctx = HookContext::new("id", None, op.clone());
+        ctx.operation_type = "tool".into();
+        let score = FateGate::default().validate(&ctx, Some(&intent), None).unwrap();
+        let want = if intent.is_empty() {
+            0.7
+        } else {
+            match naive_overlap(&op, &intent) {
+                (_, 0) => 0.8,
+                (shared, distinct) => (0.7 + 0.3 * (shared as f64 / distinct as f64)).min(1.0),
+            }
+        };
+        prop_assert_eq!(score.fidelity, want);
+    }
+
+    #[test]
+    fn arbitrary_input_never_panics(
+        op in any::<String>(),
+        intent in proptest::option::of(any::<String>()),
+        key in any::<String>(),
+        exec_id in any::<String>(),
+        snr in proptest::option::of(any::<f64>()),
+    ) {
+        let mut ctx = HookContext::new(exec_id, None, op);
+        ctx.metadata = vec![(key.clone(), PyValue::Bool(true))];
+        ctx.input_data = vec![(key, PyValue::Float(f64::NAN))];
+        let mut gate = FateGate::default();
+        match gate.validate(&ctx, intent.as_deref(), snr) {
+            Ok(score) => {
+                prop_assert!(snr.is_none_or(f64::is_finite));
+                for dim in bizra::fate::Dimension::ALL {
+                    prop_assert!((0.0..=1.0).contains(&score.get(dim)), "{dim}: {score:?}");
+                }
+                prop_assert!(score.overall() > 0.0 && score.overall() <= 1.0);
+            }
+            Err(FateError::NonFiniteSnr { value }) => prop_assert!(!value.is_finite()),
+            Err(other) => prop_assert!(false, "unexpected error {other}"),
+        }
+        prop_assert_eq!(ctx.digest().len(), 64);
+    }
+
+    #[test]
+    fn hooks_run_in_stable_priority_order(picks in proptest::collection::vec(0usize..5, 0..12)) {
+        let mut registry = HookRegistry::new();
+        for (i, &p) in picks.iter().enumerate() {
+            registry.register(&i.to_string(), HookPhase::PreValidate, PRIORITIES[p], ok_hook).unwrap();
+        }
+        let mut exec = HookExecutor::new(registry, FateGate::default(), || 0.0);
+        let result = exec.run(passing_context(), None, None, |_| Ok(PyValue::None)).unwrap();
+        let ran: Vec<String> = result.context.hook_trace.iter()
+            .filter(|e| e.phase == HookPhase::PreValidate)
+            .map(|e| e.name.to_string())
+            .collect();
+        let mut want: Vec<usize> = (0..picks.len()).collect();
+        want.sort_by_key(|&i| PRIORITIES[picks[i]]); // `sort_by_key` is stable
+        let want: Vec<String> = want.iter().map(ToString::to_string).collect();
+        prop_assert_eq!(ran, want);
+    }
+
+    #[test]
+    fn only_a_critical_error_blocks(p in 0usize..5, phase in 0usize..4) {
+        let priority = PRIORITIES[p];
+        let phase = HookPhase::HOOKED[phase];
+        let mut registry = HookRegistry::new();
+        registry.register("boom", phase, priority, |_| Err(HookError::new("boom"))).unwrap();
+        registry.register("after", phase, HookPriority::Deferred, ok_hook).unwrap();
+        let mut exec = HookExecutor::new(registry, FateGate::default(), || 0.0);
+        let result = exec
+            .run(passing_context(), Some("generate summary"), Some(1.0), |_| Ok(PyValue::None))
+            .unwrap();
+        let blocking_phase = match phase {
+            HookPhase::PreValidate => Some(BlockedBy::PreValidate),
+            HookPhase::PreExecute => Some(BlockedBy::PreExecute),
+            _ => None,
+        };
+        let critical = priority == HookPriority::Critical;
+        let want = if critical { blocking_phase } else { None };
+        prop_assert_eq!(result.blocked_by, want);
+        prop_assert_eq!(result.success, want.is_none());
+        prop_assert_eq!(result.failures.len(), 1);
+        // A recorded, non-blocking failure lets the rest of the phase run.
+        let after_ran = result.context.hook_trace.iter().any(|e| &*e.name == "after");
+        prop_assert_eq!(after_ran, !critical);
+    }
+}
+
+#[test]
+fn a_stateful_hook_sees_every_run() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    let mut registry = HookRegistry::new();
+    registry
+        .register(
+            "count",
+            HookPhase::PostExecute,
+            HookPriority::Low,
+            move |ctx| {
+                log.lock().unwrap().push(ctx.logical_clock);
+                Ok(HookOutcome::Continue)
+            },
+        )
+        .unwrap();
+    let mut exec = HookExecutor::new(registry, FateGate::default(), || 0.0);
+    for _ in 0..3 {
+        let result = exec.run(
+            passing_context(),
+            Some("generate summary"),
+            Some(1.0),
+            |_| Ok(PyValue::None),
+        );
+        assert!(result.unwrap().success);
+    }
+    // Each run starts a fresh context: operation is clock 1, the hook clock 2.
+    assert_eq!(*seen.lock().unwrap(), [2, 2, 2]);
+    assert_eq!(
+        exec.registry.hooks(HookPhase::PostExecute)[0].invocations,
+        3
+    );
+}

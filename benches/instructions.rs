@@ -1,114 +1,129 @@
 //! Instruction-count benches (gungraun on valgrind's callgrind): the same
-//! hot paths and ids as the Criterion suites, counted rather than timed, so
-//! a change of a fraction of a percent shows even on a noisy machine.
+//! hot paths, inputs and ids as the Criterion suites, counted rather than
+//! timed, so a change of a fraction of a percent shows even on a noisy
+//! machine.
 //!
 //! Groups are systems, functions operations and bench ids parameters, so
-//! `ntu::observe` with id `w5` is the bench `ntu/observe/w5`. A purely
-//! numeric parameter is written with a leading `_` (`_100`), since an id
-//! must be an identifier; the harness drops it. Setup runs outside the
-//! counted region.
+//! `ntu::observe` with id `w5` is the bench `ntu/observe/w5`. An id must be
+//! an identifier, so a parameter that starts with a digit gets a leading
+//! `_` (`_100`, `_5x384`), which the harness drops. Setup and teardown run
+//! outside the counted region; functions hand large inputs back so that
+//! dropping them is not counted either.
 //!
 //! Run with the installed runner (scripts/install.sh installs it):
 //! `cargo bench --bench instructions -- --save-summary=json`.
 
+mod inputs;
+
 use std::hint::black_box;
 
-use bizra::ntu::{Ntu, NtuConfig, NtuState};
+use bizra::fate::{FateGate, FateScore, HookContext, HookExecutor, SystemClock};
+use bizra::ntu::{Ntu, NtuState};
 use bizra::py::PyValue;
 use bizra::session_dag::{SessionDag, SessionState};
+use bizra::snr::SnrResult;
 use gungraun::{library_benchmark, library_benchmark_group, main};
+use inputs::snr::Batch;
 
-/// The same pseudo-random stream the Criterion NTU bench uses.
-fn stream(n: usize) -> Vec<f64> {
-    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 11) as f64 / (1u64 << 53) as f64
-        })
-        .collect()
-}
-
-/// A unit with a full window, ready for one more observation.
-fn full_ntu(window: usize) -> (Ntu, f64) {
-    let values = stream(window + 1);
-    let mut ntu = Ntu::new(NtuConfig::with_window(window)).expect("valid config");
-    for &v in &values[..window] {
-        ntu.observe(v).expect("finite");
-    }
-    (ntu, values[window])
-}
-
-#[library_benchmark]
-#[bench::w5(setup = full_ntu, args = (5))]
-#[bench::w64(setup = full_ntu, args = (64))]
-#[bench::w1024(setup = full_ntu, args = (1024))]
-fn observe(input: (Ntu, f64)) -> NtuState {
-    let (mut ntu, v) = input;
-    black_box(ntu.observe(black_box(v)).expect("finite"))
-}
-
-/// Teardown: drops the benchmark's output (often a large structure moved
-/// through it) outside the counted region.
+/// Teardown: drops the benchmark's output outside the counted region.
 fn discard<T>(output: T) {
     drop(black_box(output));
 }
 
-fn empty() -> PyValue {
-    PyValue::Dict(vec![])
+#[library_benchmark]
+#[bench::w5(setup = inputs::ntu::full_unit, teardown = discard, args = (5))]
+#[bench::w64(setup = inputs::ntu::full_unit, teardown = discard, args = (64))]
+#[bench::w1024(setup = inputs::ntu::full_unit, teardown = discard, args = (1024))]
+fn observe(input: (Ntu, f64)) -> (NtuState, Ntu) {
+    let (mut ntu, v) = input;
+    let state = ntu.observe(black_box(v)).expect("finite");
+    (black_box(state), ntu)
 }
 
-fn stamp(i: usize) -> String {
-    let (secs, micros) = (i / 1_000_000, i % 1_000_000);
-    let (h, m, s) = (secs / 3600 % 24, secs / 60 % 60, secs % 60);
-    format!("2026-02-03T{h:02}:{m:02}:{s:02}.{micros:06}+00:00")
-}
-
-/// A chain of `depth` nodes; returns the DAG, its root and its tip.
-fn chain(depth: usize) -> (SessionDag, String, String) {
-    let mut dag = SessionDag::new();
-    let root = dag
-        .genesis(SessionState::Active, empty(), &stamp(0))
-        .expect("genesis");
-    let mut tip = root.clone();
-    for i in 1..depth {
-        tip = dag
-            .add_node(&[&tip], SessionState::Active, empty(), &stamp(i))
-            .expect("chain");
-    }
-    (dag, root, tip)
+fn gate_and_context() -> (FateGate, HookContext) {
+    (FateGate::default(), inputs::fate::context())
 }
 
 #[library_benchmark]
-#[bench::_100(setup = chain, teardown = discard, args = (100))]
-#[bench::_1000(setup = chain, teardown = discard, args = (1000))]
-#[bench::_10000(setup = chain, teardown = discard, args = (10000))]
-#[bench::_100000(setup = chain, teardown = discard, args = (100000))]
-fn lineage(input: (SessionDag, String, String)) -> (bool, (SessionDag, String, String)) {
-    let found = black_box(
-        input
-            .0
-            .is_ancestor(black_box(&input.1), black_box(&input.2)),
-    );
-    (found.expect("known"), input)
+#[bench::default(setup = gate_and_context, teardown = discard)]
+fn validate(input: (FateGate, HookContext)) -> (FateScore, (FateGate, HookContext)) {
+    let (mut gate, ctx) = input;
+    let score = gate.validate(black_box(&ctx), Some(inputs::fate::INTENT), Some(0.97));
+    (black_box(score.expect("finite snr")), (gate, ctx))
 }
 
 #[library_benchmark]
-#[bench::_100(setup = chain, teardown = discard, args = (100))]
-#[bench::_1000(setup = chain, teardown = discard, args = (1000))]
-#[bench::_10000(setup = chain, teardown = discard, args = (10000))]
-#[bench::_100000(setup = chain, teardown = discard, args = (100000))]
-fn add(mut input: (SessionDag, String, String)) -> (String, (SessionDag, String, String)) {
-    let tip = input.2.as_str();
-    let added = input
+#[bench::default(setup = inputs::fate::context, teardown = discard)]
+fn digest(ctx: HookContext) -> (String, HookContext) {
+    (black_box(black_box(&ctx).digest()), ctx)
+}
+
+fn executor_and_context() -> (HookExecutor, HookContext) {
+    let exec = HookExecutor::new(inputs::fate::registry(), FateGate::default(), SystemClock);
+    (exec, inputs::fate::context())
+}
+
+#[library_benchmark]
+#[bench::full(setup = executor_and_context, teardown = discard)]
+fn hook_chain(input: (HookExecutor, HookContext)) -> (bool, HookExecutor) {
+    let (mut exec, ctx) = input;
+    let result = exec.run(ctx, Some(inputs::fate::INTENT), Some(0.97), |_| {
+        Ok(PyValue::None)
+    });
+    (black_box(result.expect("chain runs").success), exec)
+}
+
+fn snr_batch(n: usize) -> Batch {
+    inputs::snr::batch(n, inputs::snr::seed(n))
+}
+
+#[library_benchmark]
+#[bench::_5x384(setup = snr_batch, teardown = discard, args = (5))]
+#[bench::_1000x384(setup = snr_batch, teardown = discard, args = (1000))]
+fn compute(batch: Batch) -> (SnrResult, Batch) {
+    let result = inputs::snr::compute_input(&batch).compute();
+    (black_box(result.expect("valid input")), batch)
+}
+
+#[library_benchmark]
+#[bench::_5(setup = snr_batch, teardown = discard, args = (5))]
+fn calculate_simple(batch: Batch) -> (SnrResult, Batch) {
+    let result = bizra::snr::calculate_simple(&batch.query, &batch.texts, 0.8);
+    (black_box(result.expect("finite score")), batch)
+}
+
+type Chain = (SessionDag, String, String);
+
+#[library_benchmark]
+#[bench::_100(setup = inputs::session_dag::chain, teardown = discard, args = (100))]
+#[bench::_1000(setup = inputs::session_dag::chain, teardown = discard, args = (1000))]
+#[bench::_10000(setup = inputs::session_dag::chain, teardown = discard, args = (10000))]
+#[bench::_100000(setup = inputs::session_dag::chain, teardown = discard, args = (100000))]
+fn lineage(input: Chain) -> (bool, Chain) {
+    let found = input
         .0
-        .add_node(&[tip], SessionState::Failed, empty(), &stamp(1 << 40));
+        .is_ancestor(black_box(&input.1), black_box(&input.2));
+    (black_box(found.expect("known nodes")), input)
+}
+
+#[library_benchmark]
+#[bench::_100(setup = inputs::session_dag::chain, teardown = discard, args = (100))]
+#[bench::_1000(setup = inputs::session_dag::chain, teardown = discard, args = (1000))]
+#[bench::_10000(setup = inputs::session_dag::chain, teardown = discard, args = (10000))]
+#[bench::_100000(setup = inputs::session_dag::chain, teardown = discard, args = (100000))]
+fn add(mut input: Chain) -> (String, Chain) {
+    let (data, stamp) = (
+        inputs::session_dag::data(0),
+        inputs::session_dag::stamp(1 << 40),
+    );
+    let tip = input.2.as_str();
+    let added = input.0.add_node(&[tip], SessionState::Failed, data, &stamp);
     (black_box(added.expect("fresh node")), input)
 }
 
 library_benchmark_group!(name = ntu, benchmarks = [observe]);
+library_benchmark_group!(name = fate, benchmarks = [validate, digest, hook_chain]);
+library_benchmark_group!(name = snr, benchmarks = [compute, calculate_simple]);
 library_benchmark_group!(name = session_dag, benchmarks = [lineage, add]);
 
-main!(library_benchmark_groups = ntu, session_dag);
+main!(library_benchmark_groups = ntu, fate, snr, session_dag);

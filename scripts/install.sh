@@ -24,4 +24,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get install -y -qq "${missing[@]}"
 fi
 
+# gungraun-runner runs the instruction-count benches; it must be exactly the
+# version of the gungraun crate in Cargo.lock.
+want=$(awk '/^name = "gungraun"$/ { getline; gsub(/"/, "", $3); print $3 }' Cargo.lock)
+have=$(gungraun-runner --version 2>/dev/null | awk '{ print $2 }' || true)
+if [ -n "$want" ] && [ "$have" != "$want" ]; then
+  say "installing gungraun-runner ${want} (found: ${have:-none})"
+  cargo install --locked --version "$want" gungraun-runner
+fi
+
 say "ok"

@@ -1,0 +1,6 @@
+//! The bizra bench harness: collect bench output into one model, keep a
+//! history, and judge it with gates, baselines, statistics and
+//! statistical process control.
+
+pub mod model;
+pub mod probe;

@@ -2,5 +2,6 @@
 //! history, and judge it with gates, baselines, statistics and
 //! statistical process control.
 
+pub mod collect;
 pub mod model;
 pub mod probe;

@@ -56,16 +56,17 @@ impl BenchId {
         let segs: Vec<&str> = self.0.split('/').collect();
         segs.len() >= 2
             && segs.iter().all(|s| {
-                s.chars().all(|c| {
-                    c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c)
-                })
+                s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c))
             })
     }
 
     /// The id without its last segment (`session_dag/lineage/1000` →
     /// `session_dag/lineage`), used to group a size sweep.
     pub fn family(&self) -> &str {
-        self.0.rsplit_once('/').map_or(self.0.as_str(), |(head, _)| head)
+        self.0
+            .rsplit_once('/')
+            .map_or(self.0.as_str(), |(head, _)| head)
     }
 
     /// The size encoded in the last segment: its trailing digits after an
@@ -134,9 +135,18 @@ mod tests {
     #[test]
     fn rejects_empty_and_broken_ids() {
         assert_eq!(BenchId::parse(" "), Err(BenchIdError::Empty));
-        assert!(matches!(BenchId::parse("a//b"), Err(BenchIdError::EmptySegment(_))));
-        assert!(matches!(BenchId::parse(" a/b"), Err(BenchIdError::BadCharacters(_))));
-        assert!(matches!(BenchId::parse("a\n/b"), Err(BenchIdError::BadCharacters(_))));
+        assert!(matches!(
+            BenchId::parse("a//b"),
+            Err(BenchIdError::EmptySegment(_))
+        ));
+        assert!(matches!(
+            BenchId::parse(" a/b"),
+            Err(BenchIdError::BadCharacters(_))
+        ));
+        assert!(matches!(
+            BenchId::parse("a\n/b"),
+            Err(BenchIdError::BadCharacters(_))
+        ));
     }
 
     #[test]

@@ -73,7 +73,10 @@ mod tests {
 
     #[test]
     fn newer_or_unversioned_records_are_refused() {
-        assert!(matches!(read_run("{\"schema\": 99}"), Err(RunError::TooNew { found: 99 })));
+        assert!(matches!(
+            read_run("{\"schema\": 99}"),
+            Err(RunError::TooNew { found: 99 })
+        ));
         assert!(matches!(read_run("{}"), Err(RunError::NoSchema)));
         assert!(matches!(read_run("{"), Err(RunError::Json(_))));
     }

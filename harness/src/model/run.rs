@@ -157,7 +157,12 @@ impl TryFrom<RawMeasurement> for Measurement {
 
 impl Measurement {
     /// A single-valued measurement (instruction count, heap bytes).
-    pub fn point(bench: BenchId, metric: Metric, value: f64, source: &str) -> Result<Self, ValueError> {
+    pub fn point(
+        bench: BenchId,
+        metric: Metric,
+        value: f64,
+        source: &str,
+    ) -> Result<Self, ValueError> {
         check_value(value)?;
         Ok(Measurement {
             unit: metric.unit(),

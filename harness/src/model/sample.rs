@@ -81,7 +81,10 @@ mod tests {
     #[test]
     fn rejects_nan_negative_and_empty() {
         assert_eq!(Sample::new(vec![]), Err(ValueError::Empty));
-        assert!(matches!(Sample::new(vec![1.0, f64::NAN]), Err(ValueError::NotFinite(_))));
+        assert!(matches!(
+            Sample::new(vec![1.0, f64::NAN]),
+            Err(ValueError::NotFinite(_))
+        ));
         assert_eq!(Sample::new(vec![-1.0]), Err(ValueError::Negative(-1.0)));
         assert_eq!(Sample::new(vec![0.0, 2.0]).unwrap().len(), 2);
     }

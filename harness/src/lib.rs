@@ -3,5 +3,6 @@
 //! statistical process control.
 
 pub mod collect;
+pub mod history;
 pub mod model;
 pub mod probe;

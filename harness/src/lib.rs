@@ -6,3 +6,4 @@ pub mod collect;
 pub mod history;
 pub mod model;
 pub mod probe;
+pub mod targets;

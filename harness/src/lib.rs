@@ -6,4 +6,5 @@ pub mod collect;
 pub mod history;
 pub mod model;
 pub mod probe;
+pub mod stats;
 pub mod targets;

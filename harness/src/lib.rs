@@ -4,6 +4,7 @@
 
 pub mod collect;
 pub mod history;
+pub mod judge;
 pub mod model;
 pub mod probe;
 pub mod stats;

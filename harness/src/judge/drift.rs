@@ -1,0 +1,145 @@
+//! Statistical process control over one bench's history.
+//!
+//! The reference is the runs before the latest (at most the last 30): an
+//! individuals chart with robust limits (median, median moving range).
+//! The whole series, standardised by those limits, goes through the
+//! Western Electric rules, CUSUM (k = 0.5σ, h = 5σ) and EWMA (λ = 0.2,
+//! L = 2.962). Drift is reported when a signal is active at the latest
+//! run in the slower/bigger direction; improvements are only noted. A
+//! binary-segmentation change point names the run where a step began.
+
+use crate::stats::changepoint::change_points;
+use crate::stats::cusum::{Cusum, H, K};
+use crate::stats::ewma::{Ewma, L, LAMBDA};
+use crate::stats::individuals::robust_limits;
+use crate::stats::western_electric::western_electric;
+
+/// Fewest earlier runs needed before control limits mean anything.
+pub const MIN_REFERENCE: usize = 8;
+
+/// How many earlier runs set the limits.
+const REFERENCE_WINDOW: usize = 30;
+
+/// What the control charts say about the latest point.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DriftReport {
+    /// Status text for the table.
+    pub status: String,
+    /// Reasons for a drift verdict (empty when in control).
+    pub drift: Vec<String>,
+    /// The latest change point, as the label of the run that began it.
+    pub change_point: Option<String>,
+}
+
+/// Judges `values` (run order, latest last) labelled by `labels`.
+pub fn drift(values: &[f64], labels: &[String]) -> DriftReport {
+    let n = values.len();
+    if n < MIN_REFERENCE + 1 {
+        return DriftReport {
+            status: format!("{} runs: too few for limits", n),
+            ..Default::default()
+        };
+    }
+    let reference = &values[(n - 1).saturating_sub(REFERENCE_WINDOW)..n - 1];
+    let Some(limits) = robust_limits(reference) else {
+        return DriftReport {
+            status: "no run-to-run spread".into(),
+            ..Default::default()
+        };
+    };
+    let zs: Vec<f64> = values.iter().map(|&v| limits.z(v)).collect();
+    let last = n - 1;
+    let mut report = DriftReport::default();
+    let up = zs[last] > 0.0;
+    for s in western_electric(&zs).into_iter().filter(|s| s.end == last) {
+        let text = format!("Western Electric rule {} since {}", s.rule, labels[s.start]);
+        if up {
+            report.drift.push(text)
+        } else {
+            report.status.push_str(&format!("{text} (faster); "))
+        }
+    }
+    let mut cusum = Cusum::new(K, H);
+    let mut alarm = None;
+    for &z in &zs {
+        alarm = cusum.step(z);
+    }
+    if let Some(a) = alarm {
+        let text = format!("CUSUM since {}", labels[a.since]);
+        if a.upward {
+            report.drift.push(text)
+        } else {
+            report.status.push_str(&format!("{text} (faster); "))
+        }
+    }
+    let mut ewma = Ewma::new(LAMBDA, L);
+    let mut signal = None;
+    for &z in &zs {
+        signal = ewma.step(z);
+    }
+    if signal.is_some() {
+        if ewma.value() > 0.0 {
+            report.drift.push("EWMA above its limit".into());
+        } else {
+            report.status.push_str("EWMA below its limit (faster); ");
+        }
+    }
+    report.change_point = change_points(values).last().map(|&i| labels[i].clone());
+    if report.drift.is_empty() {
+        report
+            .status
+            .push_str(&format!("in control (z={:+.1})", zs[last]));
+    } else {
+        report.status = format!("{} (z={:+.1})", report.drift.join(", "), zs[last]);
+    }
+    if let Some(cp) = &report.change_point {
+        report.status.push_str(&format!("; step at {cp}"));
+    }
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::rng::Rng;
+
+    fn labels(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("r{i}")).collect()
+    }
+
+    #[test]
+    fn stable_history_is_in_control() {
+        let mut rng = Rng::new(1);
+        let xs: Vec<f64> = (0..20).map(|_| 100.0 + rng.normal()).collect();
+        let r = drift(&xs, &labels(20));
+        assert!(r.drift.is_empty(), "{r:?}");
+        assert!(r.status.starts_with("in control"));
+    }
+
+    #[test]
+    fn a_jump_and_a_creep_are_drift() {
+        let mut rng = Rng::new(2);
+        let mut xs: Vec<f64> = (0..20).map(|_| 100.0 + rng.normal()).collect();
+        xs.push(110.0);
+        let r = drift(&xs, &labels(21));
+        assert!(
+            r.drift.iter().any(|d| d.contains("rule 1 since r20")),
+            "{r:?}"
+        );
+        let mut creep: Vec<f64> = (0..15).map(|_| 100.0 + rng.normal()).collect();
+        creep.extend((0..10).map(|i| 101.5 + 0.1 * i as f64 + 0.3 * rng.normal()));
+        let r = drift(&creep, &labels(25));
+        assert!(!r.drift.is_empty(), "{r:?}");
+        assert_eq!(r.change_point.as_deref(), Some("r15"), "{r:?}");
+    }
+
+    #[test]
+    fn short_or_flat_history_has_no_limits() {
+        assert!(drift(&[1.0; 5], &labels(5)).status.contains("too few"));
+        assert!(
+            drift(&[1.0; 12], &labels(12))
+                .status
+                .contains("no run-to-run spread")
+        );
+    }
+}

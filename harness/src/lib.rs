@@ -2,10 +2,13 @@
 //! history, and judge it with gates, baselines, statistics and
 //! statistical process control.
 
+pub mod cli;
 pub mod collect;
+pub mod commands;
 pub mod history;
 pub mod judge;
 pub mod model;
 pub mod probe;
+pub mod render;
 pub mod stats;
 pub mod targets;

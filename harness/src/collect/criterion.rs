@@ -8,6 +8,7 @@
 //! iteration took `times[i] / iters[i]`.
 
 use std::path::Path;
+use std::time::SystemTime;
 
 use super::json::Doc;
 use super::{CollectError, find_files, read_json};
@@ -34,9 +35,19 @@ pub struct CriterionBench {
 /// Reads every bench at or below `root` (a `target/criterion` folder, a
 /// folder containing one, or one bench's folder).
 pub fn collect(root: &Path) -> Result<Vec<CriterionBench>, CollectError> {
+    collect_since(root, None)
+}
+
+/// Like [`collect`], keeping only benches whose `new/benchmark.json` was
+/// written at or after `since` (Criterion never deletes old benches).
+pub fn collect_since(
+    root: &Path,
+    since: Option<SystemTime>,
+) -> Result<Vec<CriterionBench>, CollectError> {
     let files = find_files(root, "benchmark.json", &["report", "base", "change"])?;
     let benches: Vec<_> = files
         .iter()
+        .filter(|f| super::modified_since(f, since))
         .filter(|f| {
             f.parent()
                 .and_then(Path::file_name)

@@ -15,6 +15,7 @@
 //! id), matching the Criterion ids of the same hot path.
 
 use std::path::Path;
+use std::time::SystemTime;
 
 use serde_json::Value;
 
@@ -24,11 +25,23 @@ use crate::model::{BenchId, Measurement, Metric};
 
 /// Reads one summary file or every `summary.json` below a folder.
 pub fn collect(root: &Path) -> Result<Vec<Measurement>, CollectError> {
+    collect_since(root, None)
+}
+
+/// Like [`collect`], keeping only summaries written at or after `since`.
+pub fn collect_since(
+    root: &Path,
+    since: Option<SystemTime>,
+) -> Result<Vec<Measurement>, CollectError> {
     let files = if root.is_file() {
         vec![root.to_path_buf()]
     } else {
         find_files(root, "summary.json", &[])?
     };
+    let files: Vec<_> = files
+        .into_iter()
+        .filter(|f| super::modified_since(f, since))
+        .collect();
     if files.is_empty() {
         return Err(CollectError::NothingFound {
             path: root.display().to_string(),

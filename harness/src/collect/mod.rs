@@ -7,6 +7,7 @@ pub mod heap;
 mod json;
 
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 pub use json::{CollectError, read_json};
 
@@ -47,4 +48,13 @@ pub fn find_files(root: &Path, name: &str, skip: &[&str]) -> Result<Vec<PathBuf>
     }
     found.sort();
     Ok(found)
+}
+
+/// Whether `path` was modified at or after `since` (always true without a
+/// time, or when the file system keeps no modification times).
+pub fn modified_since(path: &Path, since: Option<SystemTime>) -> bool {
+    let Some(since) = since else { return true };
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .map_or(true, |t| t >= since)
 }

@@ -47,7 +47,11 @@ pub fn analyze(c: &AnalyzeConfig) -> anyhow::Result<Outcome> {
     let mut drifting = 0;
     let mut rows_json = Vec::new();
     for ((machine, bench, metric), (unit, labels, values)) in &series {
-        let d = drift(values, labels);
+        let d = drift(
+            values,
+            labels,
+            crate::judge::CompareSettings::default().min_drift,
+        );
         if !d.drift.is_empty() {
             drifting += 1;
         }

@@ -24,6 +24,10 @@ pub struct CompareSettings {
     pub alpha: f64,
     /// Smallest relative slowdown that counts (0.03 = 3 %).
     pub min_effect: f64,
+    /// Smallest departure from the control-chart center that a drift
+    /// signal must also show (0.01 = 1 %): a chart over very quiet runs
+    /// would otherwise flag shifts too small to matter.
+    pub min_drift: f64,
     /// Bootstrap resamples.
     pub resamples: usize,
     /// Bootstrap seed.
@@ -37,6 +41,7 @@ impl Default for CompareSettings {
         CompareSettings {
             alpha: 0.05,
             min_effect: 0.03,
+            min_drift: 0.01,
             resamples: 2000,
             seed: 0x5EED,
         }

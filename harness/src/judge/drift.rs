@@ -31,8 +31,9 @@ pub struct DriftReport {
     pub change_point: Option<String>,
 }
 
-/// Judges `values` (run order, latest last) labelled by `labels`.
-pub fn drift(values: &[f64], labels: &[String]) -> DriftReport {
+/// Judges `values` (run order, latest last) labelled by `labels`. Drift
+/// also needs the latest value `min_drift` (a fraction) above the center.
+pub fn drift(values: &[f64], labels: &[String], min_drift: f64) -> DriftReport {
     let n = values.len();
     if n < MIN_REFERENCE + 1 {
         return DriftReport {
@@ -85,6 +86,16 @@ pub fn drift(values: &[f64], labels: &[String]) -> DriftReport {
         }
     }
     report.change_point = change_points(values).last().map(|&i| labels[i].clone());
+    let departure = values[last] / limits.center - 1.0;
+    if !report.drift.is_empty() && departure < min_drift {
+        report.status = format!(
+            "{} but only {:+.2}% from the center (below the {:.1}% minimum drift); ",
+            report.drift.join(", "),
+            departure * 100.0,
+            min_drift * 100.0
+        );
+        report.drift.clear();
+    }
     if report.drift.is_empty() {
         report
             .status
@@ -111,7 +122,7 @@ mod tests {
     fn stable_history_is_in_control() {
         let mut rng = Rng::new(1);
         let xs: Vec<f64> = (0..20).map(|_| 100.0 + rng.normal()).collect();
-        let r = drift(&xs, &labels(20));
+        let r = drift(&xs, &labels(20), 0.0);
         assert!(r.drift.is_empty(), "{r:?}");
         assert!(r.status.starts_with("in control"));
     }
@@ -121,23 +132,35 @@ mod tests {
         let mut rng = Rng::new(2);
         let mut xs: Vec<f64> = (0..20).map(|_| 100.0 + rng.normal()).collect();
         xs.push(110.0);
-        let r = drift(&xs, &labels(21));
+        let r = drift(&xs, &labels(21), 0.0);
         assert!(
             r.drift.iter().any(|d| d.contains("rule 1 since r20")),
             "{r:?}"
         );
         let mut creep: Vec<f64> = (0..15).map(|_| 100.0 + rng.normal()).collect();
         creep.extend((0..10).map(|i| 101.5 + 0.1 * i as f64 + 0.3 * rng.normal()));
-        let r = drift(&creep, &labels(25));
+        let r = drift(&creep, &labels(25), 0.0);
         assert!(!r.drift.is_empty(), "{r:?}");
         assert_eq!(r.change_point.as_deref(), Some("r15"), "{r:?}");
     }
 
     #[test]
-    fn short_or_flat_history_has_no_limits() {
-        assert!(drift(&[1.0; 5], &labels(5)).status.contains("too few"));
+    fn a_tiny_departure_is_not_drift() {
+        let mut rng = Rng::new(3);
+        let mut xs: Vec<f64> = (0..20).map(|_| 100.0 + 0.01 * rng.normal()).collect();
+        xs.push(100.5);
+        let r = drift(&xs, &labels(21), 0.01);
         assert!(
-            drift(&[1.0; 12], &labels(12))
+            r.drift.is_empty() && r.status.contains("minimum drift"),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn short_or_flat_history_has_no_limits() {
+        assert!(drift(&[1.0; 5], &labels(5), 0.0).status.contains("too few"));
+        assert!(
+            drift(&[1.0; 12], &labels(12), 0.0)
                 .status
                 .contains("no run-to-run spread")
         );

@@ -96,7 +96,7 @@ pub fn check(
         values.push(row.value);
         let mut labels: Vec<String> = series.into_iter().map(|(l, _)| l).collect();
         labels.push(run.label());
-        let d = drift(&values, &labels);
+        let d = drift(&values, &labels, settings.min_drift);
         for reason in &d.drift {
             row.raise(Verdict::Drift, reason.clone());
         }

@@ -14,10 +14,10 @@ pub enum Verdict {
     Pass,
     /// Within the gate but above its goal, or too noisy to be sure.
     Warn,
-    /// Slower or bigger than the baseline, significantly.
-    Regressed,
     /// Drifted: a control-chart rule fires at the latest run.
     Drift,
+    /// Slower or bigger than the baseline, significantly.
+    Regressed,
     /// Broke a gate.
     GateFailed,
 }

@@ -43,12 +43,12 @@ pub fn change_points(xs: &[f64]) -> Vec<usize> {
     let mut found = Vec::new();
     let mut stack = vec![(0, xs.len())];
     while let Some((lo, hi)) = stack.pop() {
-        if let Some((at, gain)) = best_split(&xs[lo..hi]) {
-            if gain > penalty {
-                found.push(lo + at);
-                stack.push((lo, lo + at));
-                stack.push((lo + at, hi));
-            }
+        if let Some((at, gain)) = best_split(&xs[lo..hi])
+            && gain > penalty
+        {
+            found.push(lo + at);
+            stack.push((lo, lo + at));
+            stack.push((lo + at, hi));
         }
     }
     found.sort_unstable();

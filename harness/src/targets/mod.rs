@@ -207,10 +207,10 @@ impl Targets {
             };
             let max = limit(&g.max)?;
             let goal = g.goal.as_ref().map(limit).transpose()?;
-            if let (Some(goal_v), Some(span)) = (goal, g.goal.as_ref().map(Spanned::span)) {
-                if goal_v > max {
-                    return Err(invalid(span, "goal must not exceed max".to_owned()));
-                }
+            if let (Some(goal_v), Some(span)) = (goal, g.goal.as_ref().map(Spanned::span))
+                && goal_v > max
+            {
+                return Err(invalid(span, "goal must not exceed max".to_owned()));
             }
             check_bench_text(g.bench.get_ref()).map_err(|m| invalid(g.bench.span(), m))?;
             targets.gates.push(Gate {

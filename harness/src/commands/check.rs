@@ -20,13 +20,16 @@ pub fn check(c: &CheckConfig) -> anyhow::Result<Outcome> {
     let run = chosen_run(c.run.as_deref(), &c.history, &all)?;
     let fingerprint = run.machine.fingerprint();
     let mut warnings = Vec::new();
+    // Only runs from the same machine and profile are comparable: another
+    // CPU or a longer measurement changes the numbers without any change
+    // in the code.
     let (history, other): (Vec<_>, Vec<_>) = all
         .into_iter()
         .filter(|r| r.run_id != run.run_id)
-        .partition(|r| r.machine.fingerprint() == fingerprint);
+        .partition(|r| r.machine.fingerprint() == fingerprint && r.profile == run.profile);
     if !other.is_empty() {
         warnings.push(format!(
-            "{} earlier runs from other machines were left out",
+            "{} earlier runs from other machines or profiles were left out",
             other.len()
         ));
     }

@@ -191,16 +191,21 @@ fn cargo(
         .stderr(Stdio::inherit())
         .spawn()
         .with_context(|| format!("[{label}] cannot start cargo"))?;
+    // Criterion reports each finished bench on stdout as `<id>  time: [...]`
+    // (a long id stands on its own line with `time:` on the next); its
+    // live "Benchmarking ..." status goes to stderr, which passes through.
     if let Some(out) = child.stdout.take() {
-        let mut current = String::new();
+        let mut last_id = String::new();
         for line in BufReader::new(out).lines().map_while(Result::ok) {
-            let Some(rest) = line.strip_prefix("Benchmarking ") else {
-                continue;
-            };
-            let id = rest.split(": ").next().unwrap_or(rest).to_owned();
-            if id != current {
-                eprintln!("[{label}] {id} ({:.1}s)", clock.elapsed().as_secs_f64());
-                current = id;
+            let head = line.split("time:").next().unwrap_or("").trim();
+            if !line.starts_with(char::is_whitespace) && !head.is_empty() {
+                last_id = head.to_owned();
+            }
+            if line.contains("time:") && !last_id.is_empty() {
+                eprintln!(
+                    "[{label}] {last_id} done ({:.1}s)",
+                    clock.elapsed().as_secs_f64()
+                );
             }
         }
     }

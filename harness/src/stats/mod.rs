@@ -13,4 +13,5 @@ pub mod individuals;
 pub mod mann_whitney;
 pub mod noise;
 pub mod rng;
+pub mod welch;
 pub mod western_electric;

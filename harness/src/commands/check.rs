@@ -77,6 +77,20 @@ pub fn check(c: &CheckConfig) -> anyhow::Result<Outcome> {
     } else {
         warnings.push("the run has no git commit (recorded outside a repository)".into());
     }
+    if let Some(b) = &baseline {
+        let missing: Vec<String> = b
+            .measurements
+            .iter()
+            .filter(|m| run.find(&m.bench, &m.metric).is_none())
+            .map(|m| format!("{} ({})", m.bench, m.metric))
+            .collect();
+        if !missing.is_empty() {
+            warnings.push(format!(
+                "in the baseline but not in this run: {}",
+                missing.join(", ")
+            ));
+        }
+    }
     let mut report = judge::check(
         &run,
         &history,

@@ -188,3 +188,85 @@ fn every_command_has_help() {
             .stdout(predicate::str::contains("Usage: harness"));
     }
 }
+
+#[test]
+fn baseline_show_reads_this_machines_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    harness(dir.path())
+        .args(["import", "heap"])
+        .arg(data("heap/probe"))
+        .args(["--out", "run.json"])
+        .assert()
+        .code(0);
+    harness(dir.path())
+        .args(["baseline", "save", "--run", "run.json"])
+        .assert()
+        .code(0);
+    harness(dir.path())
+        .args(["baseline", "show", "--format", "markdown"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "| ntu/state/w64 | heap_bytes | 512 B | 0 | heap |",
+        ));
+    harness(dir.path())
+        .args(["baseline", "show", "--name", "other"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "other.json: no baseline \"other\" for this machine",
+        ));
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+        .output()
+        .unwrap()
+        .status
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+#[test]
+fn runs_record_the_commit_and_a_shallow_clone_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    std::fs::write(repo.join("a.txt"), "a").unwrap();
+    git(&repo, &["add", "a.txt"]);
+    git(&repo, &["commit", "-q", "-m", "one"]);
+    std::fs::write(repo.join("a.txt"), "b").unwrap();
+    git(&repo, &["commit", "-q", "-am", "two"]);
+    harness(&repo)
+        .args(["import", "heap"])
+        .arg(data("heap/probe"))
+        .args(["--out", "run.json"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::is_empty());
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(repo.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["git"]["branch"], serde_json::json!("main"));
+    assert_eq!(run["git"]["dirty"], serde_json::json!(false));
+    assert_eq!(run["git"]["commit"].as_str().unwrap().len(), 40);
+
+    let url = format!("file://{}", repo.display());
+    git(
+        dir.path(),
+        &["clone", "-q", "--depth", "1", &url, "shallow"],
+    );
+    harness(&dir.path().join("shallow"))
+        .args(["import", "heap"])
+        .arg(data("heap/probe"))
+        .args(["--out", "run.json"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("shallow clone"));
+}

@@ -20,6 +20,9 @@ pub const MIN_REFERENCE: usize = 8;
 /// How many earlier runs set the limits.
 const REFERENCE_WINDOW: usize = 30;
 
+/// How many recent runs the charts and the change-point search cover.
+const ANALYSED: usize = 2 * REFERENCE_WINDOW;
+
 /// What the control charts say about the latest point.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DriftReport {
@@ -34,6 +37,10 @@ pub struct DriftReport {
 /// Judges `values` (run order, latest last) labelled by `labels`. Drift
 /// also needs the latest value `min_drift` (a fraction) above the center.
 pub fn drift(values: &[f64], labels: &[String], min_drift: f64) -> DriftReport {
+    // Only the recent past matters: the charts run over the last
+    // `ANALYSED` runs so that a level left long ago cannot raise an alarm.
+    let skip = values.len().saturating_sub(ANALYSED);
+    let (values, labels) = (&values[skip..], &labels[skip..]);
     let n = values.len();
     if n < MIN_REFERENCE + 1 {
         return DriftReport {
@@ -157,6 +164,15 @@ mod tests {
     }
 
     #[test]
+    fn an_old_slow_period_is_forgotten() {
+        let mut rng = Rng::new(4);
+        let mut xs: Vec<f64> = (0..30).map(|_| 120.0 + rng.normal()).collect();
+        xs.extend((0..70).map(|_| 100.0 + rng.normal()));
+        let r = drift(&xs, &labels(100), 0.0);
+        assert!(r.drift.is_empty() && r.change_point.is_none(), "{r:?}");
+    }
+
+    #[test]
     fn short_or_flat_history_has_no_limits() {
         assert!(drift(&[1.0; 5], &labels(5), 0.0).status.contains("too few"));
         assert!(
@@ -164,5 +180,39 @@ mod tests {
                 .status
                 .contains("no run-to-run spread")
         );
+    }
+}
+
+#[cfg(test)]
+mod false_alarms {
+    use super::*;
+    use crate::stats::rng::Rng;
+
+    /// The chance that one in-control run is flagged as drift, over 30
+    /// earlier runs of normal noise: measured by simulation, so the report
+    /// can state it. Four rules and two charts together alarm more often
+    /// than any one of them; the upward-only and minimum-drift conditions
+    /// pull the rate back down.
+    #[test]
+    fn per_run_false_alarm_rate_is_small() {
+        let mut rng = Rng::new(77);
+        let labels: Vec<String> = (0..31).map(|i| i.to_string()).collect();
+        let trials = 4000;
+        let rate = |sigma_pct: f64, rng: &mut Rng| {
+            let alarms = (0..trials)
+                .filter(|_| {
+                    let xs: Vec<f64> = (0..31)
+                        .map(|_| 100.0 * (1.0 + sigma_pct / 100.0 * rng.normal()))
+                        .collect();
+                    !drift(&xs, &labels, 0.01).drift.is_empty()
+                })
+                .count();
+            alarms as f64 / trials as f64
+        };
+        let noisy = rate(2.0, &mut rng);
+        let quiet = rate(0.2, &mut rng);
+        eprintln!("false drift per run: σ = 2 %: {noisy:.4}; σ = 0.2 %: {quiet:.4}");
+        assert!(noisy < 0.03, "{noisy}");
+        assert!(quiet < 0.001, "{quiet}");
     }
 }

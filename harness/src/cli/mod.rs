@@ -26,6 +26,9 @@ enum Sub {
     /// output and append one run to the history.
     Run(RunArgs),
     /// Judge the latest run (or --run FILE): gates, baseline, drift.
+    #[command(
+        after_help = "Exit codes: 0 all well; 1 a regression, broken gate or drift; 2 a usage or input error."
+    )]
     Check(CheckArgs),
     /// Save or show a baseline for this machine.
     Baseline {
@@ -41,6 +44,9 @@ enum Sub {
         tool: ImportSub,
     },
     /// Control charts and change points over a whole history file.
+    #[command(
+        after_help = "Exit codes: 0 in control; 1 a series drifts at its latest run; 2 a usage or input error."
+    )]
     Analyze(AnalyzeArgs),
 }
 
@@ -91,7 +97,7 @@ struct CheckArgs {
     /// Judge this run record instead of the history's latest.
     #[arg(long, value_name = "FILE")]
     run: Option<PathBuf>,
-    /// Gates file; the default is used only if it exists.
+    /// Gates file [default: targets.toml, read only if it exists].
     #[arg(long, value_name = "FILE")]
     targets: Option<PathBuf>,
     /// History file.

@@ -80,16 +80,24 @@ pub fn drift(values: &[f64], labels: &[String], min_drift: f64) -> DriftReport {
             report.status.push_str(&format!("{text} (faster); "))
         }
     }
+    // The EWMA excursion still open at the latest run began where the
+    // statistic last crossed its limit.
     let mut ewma = Ewma::new(LAMBDA, L);
-    let mut signal = None;
-    for &z in &zs {
-        signal = ewma.step(z);
+    let mut since = None;
+    for (i, &z) in zs.iter().enumerate() {
+        since = match (ewma.step(z), since) {
+            (Some(_), None) => Some(i),
+            (Some(_), open) => open,
+            (None, _) => None,
+        };
     }
-    if signal.is_some() {
+    if let Some(i) = since {
         if ewma.value() > 0.0 {
-            report.drift.push("EWMA above its limit".into());
+            report.drift.push(format!("EWMA since {}", labels[i]));
         } else {
-            report.status.push_str("EWMA below its limit (faster); ");
+            report
+                .status
+                .push_str(&format!("EWMA since {} (faster); ", labels[i]));
         }
     }
     report.change_point = change_points(values).last().map(|&i| labels[i].clone());

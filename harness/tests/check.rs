@@ -203,3 +203,30 @@ fn complexity_gates_fit_the_exponent() {
         .code(1)
         .stdout(predicate::str::contains("limit 0.3 for O(log n)"));
 }
+
+#[test]
+fn a_gate_for_a_bench_measured_before_but_not_now_is_only_noted() {
+    let dir = tempfile::tempdir().unwrap();
+    let hist = write_history(dir.path(), &stable_history(3));
+    let new = run("new", "cpu-a", vec![wall("other/bench/x", 10.0, 1)]);
+    let file = write_run(dir.path(), "run.json", &new);
+    let targets = dir.path().join("t.toml");
+    std::fs::write(
+        &targets,
+        "[[gate]]\nbench = \"ntu/observe/w5\"\nmetric = \"wall_time\"\nmax = \"1 us\"\n",
+    )
+    .unwrap();
+    harness(dir.path())
+        .args(["check", "--run"])
+        .arg(&file)
+        .arg("--history")
+        .arg(&hist)
+        .arg("--targets")
+        .arg(&targets)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("warning: "))
+        .stdout(predicate::str::contains(
+            "t.toml:1: gate names unknown bench \"ntu/observe/w5\" in this run; skipped",
+        ));
+}

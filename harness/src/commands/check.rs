@@ -41,12 +41,24 @@ pub fn check(c: &CheckConfig) -> anyhow::Result<Outcome> {
         None => None,
     };
     if let Some(t) = &targets {
-        let known: Vec<_> = run
+        // A gate must name a bench this machine has measured (a typo is an
+        // error); one measured before but not in this run, as after
+        // `run --filter`, is only noted.
+        let in_run: Vec<_> = run
             .measurements
             .iter()
             .map(|m| (m.bench.clone(), m.metric.clone()))
             .collect();
+        let mut known = in_run.clone();
+        known.extend(history.iter().flat_map(|r| {
+            r.measurements
+                .iter()
+                .map(|m| (m.bench.clone(), m.metric.clone()))
+        }));
         t.check_known(&known)?;
+        if let Err(e) = t.check_known(&in_run) {
+            warnings.push(format!("{e} in this run; skipped"));
+        }
     }
     let baseline = match &c.baseline {
         Some(name) => {

@@ -1,0 +1,236 @@
+//! Command-line parsing only: clap structs turned into plain
+//! [`crate::commands::Command`] values that the logic takes.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::history::DEFAULT_PATH;
+use crate::render::Format;
+
+/// Benchmark and performance-regression harness: run the suites, keep one
+/// history, judge it with gates, baselines, statistics and control charts.
+///
+/// Exit codes: 0 all well; 1 a regression, broken gate or drift; 2 a usage
+/// or input error.
+#[derive(Debug, Parser)]
+#[command(name = "harness", version, about, long_about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Sub,
+}
+
+#[derive(Debug, Subcommand)]
+enum Sub {
+    /// Build and run the Criterion, gungraun and heap suites, collect their
+    /// output and append one run to the history.
+    Run(RunArgs),
+    /// Judge the latest run (or --run FILE): gates, baseline, drift.
+    #[command(
+        after_help = "Exit codes: 0 all well; 1 a regression, broken gate or drift; 2 a usage or input error."
+    )]
+    Check(CheckArgs),
+    /// Save or show a baseline for this machine.
+    Baseline {
+        #[command(subcommand)]
+        action: BaselineSub,
+    },
+    /// Print the latest run as Bencher Metric Format or
+    /// github-action-benchmark JSON.
+    Export(ExportArgs),
+    /// Read another tool's output into a run record.
+    Import {
+        #[command(subcommand)]
+        tool: ImportSub,
+    },
+    /// Control charts and change points over a whole history file.
+    #[command(
+        after_help = "Exit codes: 0 in control; 1 a series drifts at its latest run; 2 a usage or input error."
+    )]
+    Analyze(AnalyzeArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ProfileArg {
+    Quick,
+    Full,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SuiteArg {
+    Criterion,
+    Gungraun,
+    Heap,
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// Measurement profile, passed to the benches as BIZRA_BENCH_PROFILE.
+    #[arg(long, value_enum, default_value = "quick")]
+    profile: ProfileArg,
+    /// Only benches whose id matches this regular expression.
+    #[arg(long, value_name = "REGEX")]
+    filter: Option<String>,
+    /// Fail (exit 2) instead of skipping when this suite's tool is missing.
+    #[arg(long, value_enum, value_name = "SUITE")]
+    require: Vec<SuiteArg>,
+    /// History file to append to.
+    #[arg(long, default_value = DEFAULT_PATH)]
+    history: PathBuf,
+    /// Workspace root holding Cargo.toml and benches/.
+    #[arg(long, default_value = ".")]
+    workspace: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct Judging {
+    /// Significance level of the Mann-Whitney test.
+    #[arg(long, default_value_t = 0.05)]
+    alpha: f64,
+    /// Smallest relative wall-time slowdown that counts as a regression.
+    #[arg(long, default_value_t = 0.03)]
+    min_effect: f64,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Judge this run record instead of the history's latest.
+    #[arg(long, value_name = "FILE")]
+    run: Option<PathBuf>,
+    /// Gates file [default: targets.toml, read only if it exists].
+    #[arg(long, value_name = "FILE")]
+    targets: Option<PathBuf>,
+    /// History file.
+    #[arg(long, default_value = DEFAULT_PATH)]
+    history: PathBuf,
+    /// Compare with this saved baseline instead of the previous run.
+    #[arg(long, value_name = "NAME")]
+    baseline: Option<String>,
+    /// Folder of saved baselines.
+    #[arg(long, default_value = "baselines")]
+    baselines: PathBuf,
+    #[command(flatten)]
+    judging: Judging,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+enum BaselineSub {
+    /// Save the latest run (or --run FILE) as a named baseline.
+    Save(BaselineArgs),
+    /// Show a saved baseline.
+    Show(BaselineArgs),
+}
+
+#[derive(Debug, Args)]
+struct BaselineArgs {
+    /// Baseline name.
+    #[arg(long, default_value = "main")]
+    name: String,
+    /// Run record to save (save only; default: the history's latest).
+    #[arg(long, value_name = "FILE")]
+    run: Option<PathBuf>,
+    /// History file.
+    #[arg(long, default_value = DEFAULT_PATH)]
+    history: PathBuf,
+    /// Folder of saved baselines.
+    #[arg(long, default_value = "baselines")]
+    baselines: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ExportFormatArg {
+    /// Bencher Metric Format.
+    Bmf,
+    /// github-action-benchmark `customSmallerIsBetter`.
+    Gab,
+}
+
+#[derive(Debug, Args)]
+struct ExportArgs {
+    /// Output format.
+    #[arg(long, value_enum)]
+    format: ExportFormatArg,
+    /// Export this run record instead of the history's latest.
+    #[arg(long, value_name = "FILE")]
+    run: Option<PathBuf>,
+    /// History file.
+    #[arg(long, default_value = DEFAULT_PATH)]
+    history: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct ImportArgs {
+    /// Write the run record to this file.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Append the run record to this history file.
+    #[arg(long, value_name = "FILE")]
+    history: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportSub {
+    /// A `target/criterion` folder (or a folder containing one).
+    Criterion {
+        /// The folder.
+        dir: PathBuf,
+        #[command(flatten)]
+        args: ImportArgs,
+    },
+    /// A gungraun summary.json, or a folder searched for them.
+    Gungraun {
+        /// File or folder.
+        path: PathBuf,
+        #[command(flatten)]
+        args: ImportArgs,
+    },
+    /// The heap probe's heap.json (or its folder).
+    Heap {
+        /// File or folder.
+        path: PathBuf,
+        #[command(flatten)]
+        args: ImportArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+struct AnalyzeArgs {
+    /// History file to analyse.
+    history: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+mod convert;
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::Cli;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn bad_settings_are_usage_errors() {
+        let cli = Cli::try_parse_from(["harness", "check", "--alpha", "2"]).unwrap();
+        assert!(cli.into_command().unwrap_err().contains("--alpha"));
+        let cli = Cli::try_parse_from(["harness", "run", "--filter", "("]).unwrap();
+        assert!(cli.into_command().unwrap_err().contains("--filter"));
+        let cli = Cli::try_parse_from(["harness", "baseline", "save", "--name", "../x"]).unwrap();
+        assert!(cli.into_command().is_err());
+    }
+}

@@ -1,0 +1,86 @@
+//! `harness baseline save|show`: named baselines per machine fingerprint,
+//! `baselines/<fingerprint>/<name>.json`, written atomically.
+
+use std::path::{Path, PathBuf};
+
+use super::common::{Outcome, chosen_run, load_history, read_run_file};
+use super::{BaselineAction, BaselineConfig};
+use crate::history::write_atomic;
+use crate::judge::{chart_value, show};
+use crate::model::Run;
+use crate::render::{Document, Table};
+
+/// Where the baseline `name` of machine `fingerprint` lives.
+pub fn baseline_path(dir: &Path, fingerprint: &str, name: &str) -> PathBuf {
+    dir.join(fingerprint).join(format!("{name}.json"))
+}
+
+/// Reads a baseline file.
+pub fn load_baseline(path: &Path) -> anyhow::Result<Run> {
+    read_run_file(path)
+}
+
+/// Saves or shows.
+pub fn baseline(c: &BaselineConfig) -> anyhow::Result<Outcome> {
+    match c.action {
+        BaselineAction::Save => {
+            let runs = if c.run.is_some() {
+                Vec::new()
+            } else {
+                load_history(&c.history)?
+            };
+            let run = chosen_run(c.run.as_deref(), &c.history, &runs)?;
+            let path = baseline_path(&c.baselines, &run.machine.fingerprint(), &c.name);
+            let mut text = serde_json::to_string_pretty(&run)?;
+            text.push('\n');
+            write_atomic(&path, text.as_bytes())?;
+            Ok(Outcome::ok(format!(
+                "saved run {} as baseline {:?} in {}\n",
+                run.run_id,
+                c.name,
+                path.display()
+            )))
+        }
+        BaselineAction::Show => {
+            let fingerprint = crate::probe::machine().fingerprint();
+            let path = baseline_path(&c.baselines, &fingerprint, &c.name);
+            if !path.exists() {
+                anyhow::bail!(
+                    "{}: no baseline {:?} for this machine ({fingerprint})",
+                    path.display(),
+                    c.name
+                );
+            }
+            let run = load_baseline(&path)?;
+            Ok(Outcome::ok(
+                c.format.renderer().render(&document(&run, &path)),
+            ))
+        }
+    }
+}
+
+fn document(run: &Run, path: &Path) -> Document {
+    let mut t = Table::new(
+        &format!(
+            "Baseline {} (run {}, {})",
+            path.display(),
+            run.run_id,
+            run.label()
+        ),
+        &["bench", "metric", "value", "samples", "source"],
+    );
+    for m in &run.measurements {
+        t.rows.push(vec![
+            m.bench.to_string(),
+            m.metric.to_string(),
+            show(chart_value(m), m.unit),
+            m.samples.as_ref().map_or(0, |s| s.len()).to_string(),
+            m.source.clone(),
+        ]);
+    }
+    Document {
+        tables: vec![t],
+        notes: Vec::new(),
+        json: serde_json::to_value(run).unwrap_or_default(),
+    }
+}

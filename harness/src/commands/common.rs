@@ -1,0 +1,67 @@
+//! Helpers shared by the commands: reading run records, the history, and
+//! the value a command returns.
+
+use std::path::Path;
+
+use anyhow::{Context, bail};
+
+use crate::history;
+use crate::model::{Run, RunError, read_run};
+
+/// What a command prints and how it exits.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Text for standard output.
+    pub stdout: String,
+    /// 0 all well, 1 regression, gate or drift.
+    pub code: u8,
+}
+
+impl Outcome {
+    /// Success with `stdout`.
+    pub fn ok(stdout: String) -> Outcome {
+        Outcome { stdout, code: 0 }
+    }
+}
+
+/// Reads a run record file with a one-line error naming it.
+pub fn read_run_file(path: &Path) -> anyhow::Result<Run> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => anyhow::anyhow!("{shown}: file is missing"),
+        _ => anyhow::anyhow!("{shown}: cannot read: {e}"),
+    })?;
+    if text.trim().is_empty() {
+        bail!("{shown}: file is empty");
+    }
+    read_run(&text).map_err(|e| match e {
+        RunError::Json(j) if j.is_eof() => {
+            anyhow::anyhow!("{shown}: truncated JSON (ends early at line {})", j.line())
+        }
+        RunError::Json(j) if j.is_syntax() => anyhow::anyhow!("{shown}: not JSON ({j})"),
+        RunError::Json(j) => anyhow::anyhow!("{shown}: not a valid run record: {j}"),
+        other => anyhow::anyhow!("{shown}: {other}"),
+    })
+}
+
+/// Loads the history, printing skipped-line warnings to standard error.
+pub fn load_history(path: &Path) -> anyhow::Result<Vec<Run>> {
+    let loaded = history::load(path)?;
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(loaded.runs)
+}
+
+/// The run named by `--run FILE`, else the history's latest.
+pub fn chosen_run(run: Option<&Path>, history_path: &Path, runs: &[Run]) -> anyhow::Result<Run> {
+    match run {
+        Some(p) => read_run_file(p),
+        None => runs.last().cloned().with_context(|| {
+            format!(
+                "{}: no runs recorded; run `harness run` first or pass --run FILE",
+                history_path.display()
+            )
+        }),
+    }
+}

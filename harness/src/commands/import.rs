@@ -1,0 +1,86 @@
+//! `harness import criterion DIR | gungraun DIR|FILE | heap FILE`: another
+//! tool's output as a run record, optionally saved or appended.
+
+use super::common::Outcome;
+use super::{ImportConfig, ImportTool};
+use crate::collect;
+use crate::history;
+use crate::judge::{chart_value, show};
+use crate::model::{Measurement, Run, SCHEMA_VERSION};
+use crate::probe;
+use crate::render::{Document, Table};
+
+/// Imports, prints what was read, and stores it where asked.
+pub fn import(c: &ImportConfig) -> anyhow::Result<Outcome> {
+    let measurements: Vec<Measurement> = match c.tool {
+        ImportTool::Criterion => collect::criterion::collect(&c.path)?
+            .into_iter()
+            .map(|b| b.measurement)
+            .collect(),
+        ImportTool::Gungraun => collect::gungraun::collect(&c.path)?,
+        ImportTool::Heap => collect::heap::collect(&c.path)?,
+    };
+    let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
+    let run = new_run(&cwd, "import", measurements);
+    if let Some(out) = &c.out {
+        let mut text = serde_json::to_string_pretty(&run)?;
+        text.push('\n');
+        history::write_atomic(out, text.as_bytes())?;
+    }
+    if let Some(h) = &c.history {
+        history::append(h, &run)?;
+    }
+    let mut t = Table::new(
+        &format!("Imported from {} (run {})", c.path.display(), run.run_id),
+        &["bench", "metric", "value", "samples", "source"],
+    );
+    for m in &run.measurements {
+        t.rows.push(vec![
+            m.bench.to_string(),
+            m.metric.to_string(),
+            show(chart_value(m), m.unit),
+            m.samples.as_ref().map_or(0, |s| s.len()).to_string(),
+            m.source.clone(),
+        ]);
+    }
+    let doc = Document {
+        tables: vec![t],
+        notes: Vec::new(),
+        json: serde_json::to_value(&run)?,
+    };
+    Ok(Outcome::ok(c.format.renderer().render(&doc)))
+}
+
+/// A run record for measurements taken now in the repository holding
+/// `dir`; outside a repository (or in a shallow clone) it warns and
+/// goes on, since the run can still be judged.
+pub fn new_run(dir: &std::path::Path, profile: &str, measurements: Vec<Measurement>) -> Run {
+    let git = match probe::git_info(dir) {
+        Ok(g) => {
+            if g.shallow {
+                eprintln!(
+                    "warning: {}: shallow clone; history-based judging sees only part of the commits",
+                    dir.display()
+                );
+            }
+            Some(g)
+        }
+        Err(e) => {
+            eprintln!("warning: {e}; the run is recorded without a commit");
+            None
+        }
+    };
+    let now = probe::now_unix();
+    let short = git
+        .as_ref()
+        .map_or("nogit".to_owned(), |g| g.commit.chars().take(7).collect());
+    Run {
+        schema: SCHEMA_VERSION,
+        run_id: format!("{now}-{short}-{}", std::process::id()),
+        time: probe::rfc3339(now),
+        git,
+        machine: probe::machine(),
+        profile: profile.to_owned(),
+        measurements,
+    }
+}

@@ -1,0 +1,125 @@
+//! Verdicts and the rows of a check report.
+
+use serde::Serialize;
+
+use crate::model::{Metric, Unit};
+
+/// The outcome for one bench and metric, worst last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Faster or smaller than the baseline, significantly.
+    Improved,
+    /// Nothing to report.
+    Pass,
+    /// Within the gate but above its goal, or too noisy to be sure.
+    Warn,
+    /// Drifted: a control-chart rule fires at the latest run.
+    Drift,
+    /// Slower or bigger than the baseline, significantly.
+    Regressed,
+    /// Broke a gate.
+    GateFailed,
+}
+
+impl Verdict {
+    /// Whether this verdict fails the check (exit code 1).
+    pub fn fails(self) -> bool {
+        matches!(
+            self,
+            Verdict::Regressed | Verdict::Drift | Verdict::GateFailed
+        )
+    }
+
+    /// Short name for tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Improved => "improved",
+            Verdict::Pass => "pass",
+            Verdict::Warn => "warn",
+            Verdict::Regressed => "REGRESSED",
+            Verdict::Drift => "DRIFT",
+            Verdict::GateFailed => "GATE FAILED",
+        }
+    }
+}
+
+/// A relative change with its interval (ratios: 1.05 is 5 % more).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Change {
+    /// New over baseline.
+    pub ratio: f64,
+    /// Lower bound of the ratio's interval, when one was computed.
+    pub lower: Option<f64>,
+    /// Upper bound.
+    pub upper: Option<f64>,
+}
+
+/// One judged bench and metric.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    /// Bench id.
+    pub bench: String,
+    /// Metric.
+    pub metric: Metric,
+    /// Unit of `value` and `baseline`.
+    pub unit: Unit,
+    /// This run's value (median of samples, else the estimate).
+    pub value: f64,
+    /// The baseline's value, when there is one.
+    pub baseline: Option<f64>,
+    /// Change against the baseline.
+    pub change: Option<Change>,
+    /// The gates applied, as text (`p99 140 ns ≤ 100 ns`), empty if none.
+    pub gate: String,
+    /// Control-chart status over the history.
+    pub control: String,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Why, in words.
+    pub why: Vec<String>,
+}
+
+impl Row {
+    /// Raises the verdict to `v` if worse, adding a reason.
+    pub fn raise(&mut self, v: Verdict, why: String) {
+        if v > self.verdict {
+            self.verdict = v;
+        }
+        self.why.push(why);
+    }
+}
+
+/// One judged complexity gate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComplexityRow {
+    /// Bench family.
+    pub bench: String,
+    /// Metric.
+    pub metric: Metric,
+    /// Declared class.
+    pub class: String,
+    /// Fitted exponent b.
+    pub exponent: Option<f64>,
+    /// Its standard error.
+    pub std_error: Option<f64>,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Why.
+    pub why: String,
+}
+
+/// Formats a value in its unit, with a sensible precision.
+pub fn show(value: f64, unit: Unit) -> String {
+    let digits = if value.abs() >= 100.0 {
+        0
+    } else if value.abs() >= 10.0 {
+        1
+    } else {
+        2
+    };
+    match unit {
+        Unit::Count => format!("{value:.0}"),
+        _ => format!("{value:.digits$} {}", unit.symbol()),
+    }
+}

@@ -1,0 +1,14 @@
+//! The bizra bench harness: collect bench output into one model, keep a
+//! history, and judge it with gates, baselines, statistics and
+//! statistical process control.
+
+pub mod cli;
+pub mod collect;
+pub mod commands;
+pub mod history;
+pub mod judge;
+pub mod model;
+pub mod probe;
+pub mod render;
+pub mod stats;
+pub mod targets;

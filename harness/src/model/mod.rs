@@ -1,0 +1,89 @@
+//! The data model every collector produces and every report consumes: a
+//! [`Run`] of [`Measurement`]s, schema-versioned.
+
+mod bench_id;
+mod metric;
+mod run;
+mod sample;
+
+pub use bench_id::{BenchId, BenchIdError};
+pub use metric::{Metric, Unit};
+pub use run::{GitInfo, Interval, Machine, Measurement, Run, SCHEMA_VERSION};
+pub use sample::{Sample, ValueError, check_value};
+
+/// Why a run record could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// Not JSON, or not the shape of a run.
+    #[error("not a run record: {0}")]
+    Json(#[from] serde_json::Error),
+    /// No `schema` field.
+    #[error("run record has no \"schema\" field")]
+    NoSchema,
+    /// Written by a newer harness.
+    #[error("run record has schema {found}, newer than {SCHEMA_VERSION} which this build reads")]
+    TooNew {
+        /// The version found.
+        found: u64,
+    },
+}
+
+/// Reads one run record of any schema version up to [`SCHEMA_VERSION`].
+///
+/// Version 1 is the current shape. A future version 2 adds a migration
+/// arm here that upgrades the JSON value of an older record first.
+pub fn read_run(text: &str) -> Result<Run, RunError> {
+    let value: serde_json::Value = serde_json::from_str(text)?;
+    let version = value
+        .get("schema")
+        .and_then(serde_json::Value::as_u64)
+        .ok_or(RunError::NoSchema)?;
+    match version {
+        1 => Ok(serde_json::from_value(value)?),
+        found => Err(RunError::TooNew { found }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A v1 record frozen when the schema was introduced: must keep reading.
+    const FROZEN_V1: &str = include_str!("../../tests/data/model/run.v1.json");
+
+    #[test]
+    fn frozen_v1_record_still_reads() {
+        let run = read_run(FROZEN_V1).unwrap();
+        assert_eq!(run.schema, 1);
+        let id = BenchId::parse("ntu/observe/w5").unwrap();
+        let m = run.find(&id, &Metric::WallTime).unwrap();
+        assert_eq!(m.unit, Unit::Nanoseconds);
+        assert_eq!(m.samples.as_ref().unwrap().len(), 5);
+        let ir = run.find(&id, &Metric::Instructions).unwrap();
+        assert_eq!(ir.estimate, 412.0);
+        assert_eq!(run.machine.fingerprint(), run.machine.clone().fingerprint());
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let run = read_run(FROZEN_V1).unwrap();
+        let text = serde_json::to_string(&run).unwrap();
+        assert_eq!(read_run(&text).unwrap(), run);
+    }
+
+    #[test]
+    fn newer_or_unversioned_records_are_refused() {
+        assert!(matches!(
+            read_run("{\"schema\": 99}"),
+            Err(RunError::TooNew { found: 99 })
+        ));
+        assert!(matches!(read_run("{}"), Err(RunError::NoSchema)));
+        assert!(matches!(read_run("{"), Err(RunError::Json(_))));
+    }
+
+    #[test]
+    fn negative_estimates_are_refused_on_read() {
+        let bad = FROZEN_V1.replacen("\"estimate\": 412.0", "\"estimate\": -1.0", 1);
+        assert!(read_run(&bad).is_err());
+    }
+}

@@ -1,0 +1,185 @@
+//! One run of the suites: where and when it ran, and what it measured.
+
+use serde::{Deserialize, Serialize};
+
+use super::{BenchId, Metric, Sample, Unit, ValueError, check_value};
+
+/// The schema version this build writes. Bump it when a field changes
+/// meaning; [`super::read_run`] keeps reading every older version.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One run of one or more suites on one machine at one commit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Run {
+    /// Schema version of this record.
+    pub schema: u32,
+    /// Unique id: start time, short commit and process id.
+    pub run_id: String,
+    /// Start time, RFC 3339 in UTC.
+    pub time: String,
+    /// The checked-out commit; `None` outside a git repository.
+    pub git: Option<GitInfo>,
+    /// The machine the run was measured on.
+    pub machine: Machine,
+    /// Measurement profile (`quick`, `full`, or `import`).
+    pub profile: String,
+    /// Every bench and metric measured.
+    pub measurements: Vec<Measurement>,
+}
+
+impl Run {
+    /// The measurement of `bench` and `metric`, if any.
+    pub fn find(&self, bench: &BenchId, metric: &Metric) -> Option<&Measurement> {
+        self.measurements
+            .iter()
+            .find(|m| &m.bench == bench && &m.metric == metric)
+    }
+
+    /// A short label for tables: the short commit, else the run id.
+    pub fn label(&self) -> String {
+        match &self.git {
+            Some(g) => g.commit.chars().take(10).collect(),
+            None => self.run_id.clone(),
+        }
+    }
+}
+
+/// The git state the run measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GitInfo {
+    /// Full commit hash.
+    pub commit: String,
+    /// Branch name; `None` on a detached head.
+    pub branch: Option<String>,
+    /// Uncommitted changes to tracked files.
+    pub dirty: bool,
+    /// Commit time, seconds since the Unix epoch.
+    pub commit_time: i64,
+    /// The repository is a shallow clone (history-based judging is partial).
+    #[serde(default)]
+    pub shallow: bool,
+}
+
+/// What identifies a machine for comparing runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Machine {
+    /// CPU model name.
+    pub cpu_model: String,
+    /// Logical cores.
+    pub cores: u32,
+    /// Operating system and architecture.
+    pub os: String,
+    /// `rustc --version`.
+    pub rustc: String,
+}
+
+impl Machine {
+    /// A stable 16-hex-digit hash of every field (FNV-1a 64: simple, no
+    /// dependency, and stable across Rust versions unlike `DefaultHasher`).
+    pub fn fingerprint(&self) -> String {
+        let text = format!(
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            self.cpu_model, self.cores, self.os, self.rustc
+        );
+        // FNV-1a 64-bit offset basis and prime (Fowler, Noll, Vo).
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in text.bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        format!("{hash:016x}")
+    }
+}
+
+/// A confidence interval around a point estimate.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Interval {
+    /// Lower bound.
+    pub lower: f64,
+    /// Upper bound.
+    pub upper: f64,
+    /// Confidence level, e.g. 0.95.
+    pub level: f64,
+}
+
+/// One bench and metric in one run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawMeasurement")]
+pub struct Measurement {
+    /// Which bench.
+    pub bench: BenchId,
+    /// Which quantity.
+    pub metric: Metric,
+    /// Unit of `estimate`, `interval` and `samples`.
+    pub unit: Unit,
+    /// Point estimate (for wall time, the mean per-iteration time).
+    pub estimate: f64,
+    /// Confidence interval of the estimate, where the tool gave one.
+    pub interval: Option<Interval>,
+    /// Per-iteration raw values, where the tool records them.
+    pub samples: Option<Sample>,
+    /// The tool that produced it (`criterion`, `gungraun`, `heap`).
+    pub source: String,
+}
+
+/// The unchecked shape of [`Measurement`] on disk.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeasurement {
+    bench: BenchId,
+    metric: Metric,
+    unit: Unit,
+    estimate: f64,
+    interval: Option<Interval>,
+    samples: Option<Sample>,
+    source: String,
+}
+
+impl TryFrom<RawMeasurement> for Measurement {
+    type Error = ValueError;
+    fn try_from(r: RawMeasurement) -> Result<Self, ValueError> {
+        check_value(r.estimate)?;
+        Ok(Measurement {
+            bench: r.bench,
+            metric: r.metric,
+            unit: r.unit,
+            estimate: r.estimate,
+            interval: r.interval,
+            samples: r.samples,
+            source: r.source,
+        })
+    }
+}
+
+impl Measurement {
+    /// A single-valued measurement (instruction count, heap bytes).
+    pub fn point(
+        bench: BenchId,
+        metric: Metric,
+        value: f64,
+        source: &str,
+    ) -> Result<Self, ValueError> {
+        check_value(value)?;
+        Ok(Measurement {
+            unit: metric.unit(),
+            bench,
+            metric,
+            estimate: value,
+            interval: None,
+            samples: None,
+            source: source.to_owned(),
+        })
+    }
+
+    /// The values to judge: the raw samples, or the estimate alone.
+    pub fn values(&self) -> Vec<f64> {
+        match &self.samples {
+            Some(s) => s.values().to_vec(),
+            None => vec![self.estimate],
+        }
+    }
+}

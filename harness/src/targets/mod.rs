@@ -1,0 +1,175 @@
+//! `targets.toml`: the gates each bench must meet, validated on load with
+//! errors naming the line. The schema is documented in `harness/TARGETS.md`.
+
+mod glob;
+mod load;
+mod units;
+
+use std::path::PathBuf;
+
+pub use glob::Pattern;
+pub use units::parse_limit;
+
+use crate::model::{BenchId, Metric};
+
+/// Why `targets.toml` was refused. Every variant names the file and line.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetsError {
+    /// The file could not be read.
+    #[error("{path}: cannot read: {message}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        message: String,
+    },
+    /// Bad TOML, an unknown key, a wrong type or a bad value.
+    #[error("{path}:{line}: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Which number a wall-time gate is checked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Statistic {
+    /// Mean of per-iteration sample times.
+    Mean,
+    /// Median of per-iteration sample times.
+    Median,
+    /// 99th percentile of per-iteration sample times.
+    P99,
+    /// Largest per-iteration sample time.
+    Max,
+    /// The single value (instructions, heap bytes).
+    Value,
+}
+
+/// The growth class a complexity gate declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// O(1).
+    Constant,
+    /// O(log n).
+    Log,
+    /// O(n).
+    Linear,
+    /// O(n log n).
+    Linearithmic,
+}
+
+impl Class {
+    /// The class as written in the file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Constant => "O(1)",
+            Class::Log => "O(log n)",
+            Class::Linear => "O(n)",
+            Class::Linearithmic => "O(n log n)",
+        }
+    }
+}
+
+/// One value gate.
+#[derive(Debug, Clone)]
+pub struct Gate {
+    /// Bench id or pattern.
+    pub bench: Pattern,
+    /// Metric judged.
+    pub metric: Metric,
+    /// Which statistic of the samples.
+    pub statistic: Statistic,
+    /// The limit, in the metric's unit.
+    pub max: f64,
+    /// Optional tighter goal, in the metric's unit.
+    pub goal: Option<f64>,
+    /// Where the limit comes from.
+    pub source: String,
+    /// Line of the `[[gate]]` entry.
+    pub line: usize,
+}
+
+/// One complexity gate over a size sweep.
+#[derive(Debug, Clone)]
+pub struct ComplexityGate {
+    /// The bench id without its size segment.
+    pub family: String,
+    /// Metric judged.
+    pub metric: Metric,
+    /// The sizes of the sweep.
+    pub sizes: Vec<u64>,
+    /// The declared class.
+    pub class: Class,
+    /// Where the class comes from.
+    pub source: String,
+    /// Line of the `[[complexity]]` entry.
+    pub line: usize,
+}
+
+/// A validated `targets.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct Targets {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// Value gates.
+    pub gates: Vec<Gate>,
+    /// Complexity gates.
+    pub complexity: Vec<ComplexityGate>,
+}
+
+impl Targets {
+    /// Checks that every gate names benches that exist in `known` with the
+    /// gate's metric; the error names the gate's line.
+    pub fn check_known(&self, known: &[(BenchId, Metric)]) -> Result<(), TargetsError> {
+        let invalid = |line, message| TargetsError::Invalid {
+            path: self.path.clone(),
+            line,
+            message,
+        };
+        for g in &self.gates {
+            let ids: Vec<_> = known
+                .iter()
+                .filter(|(id, _)| g.bench.matches(id.as_str()))
+                .collect();
+            if ids.is_empty() {
+                return Err(invalid(
+                    g.line,
+                    format!("gate names unknown bench {:?}", g.bench.as_str()),
+                ));
+            }
+            if !ids.iter().any(|(_, m)| m == &g.metric) {
+                return Err(invalid(
+                    g.line,
+                    format!(
+                        "bench {:?} has no {} measurement",
+                        g.bench.as_str(),
+                        g.metric
+                    ),
+                ));
+            }
+        }
+        for c in &self.complexity {
+            let found = known
+                .iter()
+                .any(|(id, m)| id.family() == c.family && m == &c.metric);
+            if !found {
+                return Err(invalid(
+                    c.line,
+                    format!(
+                        "complexity gate names unknown bench family {:?} with metric {}",
+                        c.family, c.metric
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,232 @@
+//! `harness check` end to end: pass, regression, gate failure, drift.
+
+mod common;
+
+use common::*;
+use predicates::prelude::*;
+
+#[test]
+fn an_unchanged_run_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let hist = write_history(dir.path(), &stable_history(12));
+    let new = run(
+        "new",
+        "cpu-a",
+        vec![
+            wall("ntu/observe/w5", 100.0, 99),
+            instructions("ntu/observe/w5", 1000.0),
+        ],
+    );
+    let file = write_run(dir.path(), "run.json", &new);
+    harness(dir.path())
+        .args(["check", "--run"])
+        .arg(&file)
+        .arg("--history")
+        .arg(&hist)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("verdict: pass (baseline r11)"))
+        .stdout(predicate::str::contains("in control"));
+}
+
+#[test]
+fn a_ten_percent_slowdown_is_a_regression() {
+    let dir = tempfile::tempdir().unwrap();
+    let hist = write_history(dir.path(), &stable_history(12));
+    let new = run(
+        "new",
+        "cpu-a",
+        vec![
+            wall("ntu/observe/w5", 110.0, 99),
+            instructions("ntu/observe/w5", 1000.0),
+        ],
+    );
+    let file = write_run(dir.path(), "run.json", &new);
+    harness(dir.path())
+        .args(["check", "--run"])
+        .arg(&file)
+        .arg("--history")
+        .arg(&hist)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("REGRESSED"))
+        .stdout(predicate::str::contains("slower (Mann-Whitney p="));
+}
+
+#[test]
+fn a_one_percent_instruction_increase_beats_the_noise_floor() {
+    let dir = tempfile::tempdir().unwrap();
+    let hist = write_history(dir.path(), &stable_history(12));
+    let new = run(
+        "new",
+        "cpu-a",
+        vec![
+            wall("ntu/observe/w5", 100.0, 99),
+            instructions("ntu/observe/w5", 1010.0),
+        ],
+    );
+    let file = write_run(dir.path(), "run.json", &new);
+    harness(dir.path())
+        .args(["check", "--format", "json", "--run"])
+        .arg(&file)
+        .arg("--history")
+        .arg(&hist)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("beyond the 0.20% noise threshold"));
+}
+
+#[test]
+fn a_broken_gate_fails_and_a_missed_goal_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = run("new", "cpu-a", vec![wall("ntu/observe/w5", 100.0, 99)]);
+    let file = write_run(dir.path(), "run.json", &new);
+    let targets = dir.path().join("targets.toml");
+    std::fs::write(&targets, "[[gate]]\nbench = \"ntu/observe/*\"\nmetric = \"wall_time\"\nstatistic = \"p99\"\nmax = \"90 ns\"\nsource = \"seed\"\n").unwrap();
+    harness(dir.path())
+        .args(["check", "--run"])
+        .arg(&file)
+        .arg("--targets")
+        .arg(&targets)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("GATE FAILED"))
+        .stdout(predicate::str::contains("exceeds the gate 90.0 ns (seed)"));
+    std::fs::write(&targets, "[[gate]]\nbench = \"ntu/observe/w5\"\nmetric = \"wall_time\"\nmax = \"1 us\"\ngoal = \"90 ns\"\n").unwrap();
+    harness(dir.path())
+        .args(["check", "--format", "markdown", "--run"])
+        .arg(&file)
+        .arg("--targets")
+        .arg(&targets)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("| warn |"))
+        .stdout(predicate::str::contains("above the goal 90.0 ns"));
+}
+
+#[test]
+fn a_slow_creep_is_drift_though_each_step_is_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut runs = stable_history(12);
+    for i in 0..8 {
+        let center = 100.6 + 0.3 * i as f64;
+        runs.push(run(
+            &format!("c{i}"),
+            "cpu-a",
+            vec![wall("ntu/observe/w5", center, 50 + i as u64)],
+        ));
+    }
+    let hist = write_history(dir.path(), &runs);
+    let new = run("new", "cpu-a", vec![wall("ntu/observe/w5", 103.0, 99)]);
+    let file = write_run(dir.path(), "run.json", &new);
+    harness(dir.path())
+        .args(["check", "--run"])
+        .arg(&file)
+        .arg("--history")
+        .arg(&hist)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("DRIFT"))
+        .stdout(predicate::str::contains("CUSUM since"));
+}
+
+#[test]
+fn the_latest_history_run_is_judged_by_default_and_a_torn_line_only_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let hist = write_history(dir.path(), &stable_history(5));
+    let mut text = std::fs::read_to_string(&hist).unwrap();
+    text.push_str("{\"schema\":1,\"run_id\":\"tor");
+    std::fs::write(&hist, text).unwrap();
+    harness(dir.path())
+        .args(["check", "--history"])
+        .arg(&hist)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("history.jsonl:6: skipped a torn"))
+        .stdout(predicate::str::contains("Check of run r04"));
+}
+
+#[test]
+fn complexity_gates_fit_the_exponent() {
+    let dir = tempfile::tempdir().unwrap();
+    let ms = [100.0, 1000.0, 10_000.0, 100_000.0]
+        .iter()
+        .enumerate()
+        .map(|(i, n): (usize, &f64)| {
+            wall(&format!("session_dag/lineage/{n}"), 20.0 * n.ln(), i as u64)
+        })
+        .collect();
+    let file = write_run(dir.path(), "run.json", &run("new", "cpu-a", ms));
+    let targets = dir.path().join("t.toml");
+    let gate = |class: &str| {
+        format!(
+            "[[complexity]]\nbench = \"session_dag/lineage\"\nmetric = \"wall_time\"\nsizes = [100, 1000, 10000, 100000]\nclass = \"{class}\"\n"
+        )
+    };
+    std::fs::write(&targets, gate("O(log n)")).unwrap();
+    harness(dir.path())
+        .args(["check", "--run"])
+        .arg(&file)
+        .arg("--targets")
+        .arg(&targets)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("O(log n)"));
+    std::fs::write(&targets, gate("O(1)")).unwrap();
+    harness(dir.path())
+        .args(["check", "--run"])
+        .arg(&file)
+        .arg("--targets")
+        .arg(&targets)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("| warn"));
+    let ms = [100.0, 1000.0, 10_000.0, 100_000.0]
+        .iter()
+        .enumerate()
+        .map(|(i, n): (usize, &f64)| {
+            wall(
+                &format!("session_dag/lineage/{n}"),
+                5.0 * n.sqrt(),
+                i as u64,
+            )
+        })
+        .collect();
+    let file = write_run(dir.path(), "sqrt.json", &run("new", "cpu-a", ms));
+    std::fs::write(&targets, gate("O(log n)")).unwrap();
+    harness(dir.path())
+        .args(["check", "--run"])
+        .arg(&file)
+        .arg("--targets")
+        .arg(&targets)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("limit 0.3 for O(log n)"));
+}
+
+#[test]
+fn a_gate_for_a_bench_measured_before_but_not_now_is_only_noted() {
+    let dir = tempfile::tempdir().unwrap();
+    let hist = write_history(dir.path(), &stable_history(3));
+    let new = run("new", "cpu-a", vec![wall("other/bench/x", 10.0, 1)]);
+    let file = write_run(dir.path(), "run.json", &new);
+    let targets = dir.path().join("t.toml");
+    std::fs::write(
+        &targets,
+        "[[gate]]\nbench = \"ntu/observe/w5\"\nmetric = \"wall_time\"\nmax = \"1 us\"\n",
+    )
+    .unwrap();
+    harness(dir.path())
+        .args(["check", "--run"])
+        .arg(&file)
+        .arg("--history")
+        .arg(&hist)
+        .arg("--targets")
+        .arg(&targets)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("warning: "))
+        .stdout(predicate::str::contains(
+            "t.toml:1: gate names unknown bench \"ntu/observe/w5\" in this run; skipped",
+        ));
+}

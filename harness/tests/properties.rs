@@ -1,0 +1,49 @@
+//! Property tests for the model's invariants and the statistics' ranges.
+
+use harness::model::{BenchId, Sample};
+use harness::stats::describe::{median, quantile};
+use harness::stats::mann_whitney::mann_whitney;
+use proptest::prelude::*;
+
+proptest! {
+    /// Any valid sample survives a JSON round trip unchanged.
+    #[test]
+    fn samples_round_trip(values in prop::collection::vec(0.0f64..1e12, 1..50)) {
+        let s = Sample::new(values.clone()).unwrap();
+        let text = serde_json::to_string(&s).unwrap();
+        let back: Sample = serde_json::from_str(&text).unwrap();
+        prop_assert_eq!(back.values(), &values[..]);
+    }
+
+    /// Parsing never panics, and an accepted id yields a file name of safe
+    /// characters only.
+    #[test]
+    fn bench_ids_give_safe_file_names(raw in "\\PC{0,40}") {
+        if let Ok(id) = BenchId::parse(&raw) {
+            let stem = id.file_stem();
+            prop_assert!(!stem.is_empty());
+            prop_assert!(stem.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)));
+        }
+    }
+
+    /// Quantiles stay within the data's range and are ordered.
+    #[test]
+    fn quantiles_are_bounded_and_monotone(values in prop::collection::vec(-1e6f64..1e6, 1..60), a in 0.0f64..1.0, b in 0.0f64..1.0) {
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        let min = values.iter().cloned().fold(f64::INFINITY, f64::min);
+        let max = values.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let (ql, qh) = (quantile(&values, lo).unwrap(), quantile(&values, hi).unwrap());
+        prop_assert!(min <= ql && ql <= qh && qh <= max);
+        prop_assert!(median(&values).is_some());
+    }
+
+    /// p-values are probabilities, and swapping the samples mirrors U.
+    #[test]
+    fn mann_whitney_is_symmetric(x in prop::collection::vec(0.0f64..100.0, 2..30), y in prop::collection::vec(0.0f64..100.0, 2..30)) {
+        if let (Some(a), Some(b)) = (mann_whitney(&x, &y), mann_whitney(&y, &x)) {
+            prop_assert!((0.0..=1.0).contains(&a.p_two_sided));
+            prop_assert!((a.u + b.u - (x.len() * y.len()) as f64).abs() < 1e-9);
+            prop_assert!((a.p_two_sided - b.p_two_sided).abs() < 1e-9);
+        }
+    }
+}

@@ -60,6 +60,14 @@ impl PublicKey {
         hex::encode(self.0.as_bytes())
     }
 
+    /// Whether `text` is exactly this key's lowercase hex, the comparison
+    /// the reference makes between a claimed and a registered key string.
+    pub fn matches_hex(&self, text: &str) -> bool {
+        let mut buf = [0u8; 64];
+        hex::encode_into(self.0.as_bytes(), &mut buf);
+        text.as_bytes() == buf
+    }
+
     pub(crate) fn dalek(&self) -> &ed25519_dalek::VerifyingKey {
         &self.0
     }

@@ -24,7 +24,7 @@ pub enum HexError {
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Lowercase hex of `bytes`.
-pub(crate) fn encode(bytes: &[u8]) -> String {
+pub fn encode(bytes: &[u8]) -> String {
     let mut out = vec![0u8; bytes.len() * 2];
     encode_into(bytes, &mut out);
     String::from_utf8(out).expect("hex digits are ASCII")
@@ -53,7 +53,7 @@ fn nibble(text: &str, at: usize) -> Result<u8, HexError> {
 
 /// Decodes exactly `N` bytes from `2N` hex digits of either case, as
 /// Python's `bytes.fromhex` accepts them (without its whitespace skipping).
-pub(crate) fn decode<const N: usize>(text: &str) -> Result<[u8; N], HexError> {
+pub fn decode<const N: usize>(text: &str) -> Result<[u8; N], HexError> {
     if text.len() != 2 * N {
         return Err(HexError::Length {
             expected: 2 * N,

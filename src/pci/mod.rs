@@ -16,7 +16,7 @@ mod verify;
 
 pub use canonical::{CanonicalError, canonical_json, write_canonical_json};
 pub use digest::{DOMAIN_PREFIX, Digest, domain_digest};
-pub use hex::HexError;
+pub use hex::{HexError, decode as from_hex, encode as to_hex};
 pub use keys::{KeyError, PublicKey, Signature, SigningKey};
 pub use rng::{RandomSource, SplitMix64};
 pub use verify::{BatchItem, verify, verify_batch, verify_hex};

@@ -1,0 +1,62 @@
+//! The engine's constants, the reference's by default and scalable for
+//! tests that cannot wait fifteen seconds.
+
+use super::health::Timeouts;
+use super::time::SECOND;
+
+/// Timing and size limits of a [`super::GossipEngine`]. Times are in
+/// microseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GossipConfig {
+    /// Between gossip rounds (reference: 1 s).
+    pub interval: i64,
+    /// Suspect and dead silence timeouts (reference: 5 s and 15 s).
+    pub timeouts: Timeouts,
+    /// Older messages are dropped (reference: 300 s).
+    pub max_age: i64,
+    /// Messages this far in the future are dropped (reference: 30 s).
+    pub max_future: i64,
+    /// Accepted messages per sender per window (reference: 10).
+    pub rate_limit: usize,
+    /// The rate window (reference: 1 s).
+    pub rate_window: i64,
+    /// Peers gossiped to per round (reference: 3).
+    pub fanout: usize,
+    /// Message ids remembered for duplicate detection (reference: 10,000).
+    pub seen_capacity: usize,
+    /// Peers listed in a welcome (reference: 10).
+    pub welcome_peers: usize,
+}
+
+impl Default for GossipConfig {
+    fn default() -> Self {
+        GossipConfig {
+            interval: SECOND,
+            timeouts: Timeouts::default(),
+            max_age: 300 * SECOND,
+            max_future: 30 * SECOND,
+            rate_limit: 10,
+            rate_window: SECOND,
+            fanout: 3,
+            seen_capacity: 10_000,
+            welcome_peers: 10,
+        }
+    }
+}
+
+impl GossipConfig {
+    /// The reference's timing divided by `factor` (interval and health
+    /// timeouts only: freshness and rate limits keep their meaning).
+    pub fn time_scaled(factor: i64) -> GossipConfig {
+        let d = GossipConfig::default();
+        let factor = factor.max(1);
+        GossipConfig {
+            interval: d.interval / factor,
+            timeouts: Timeouts {
+                suspect_after: d.timeouts.suspect_after / factor,
+                dead_after: d.timeouts.dead_after / factor,
+            },
+            ..d
+        }
+    }
+}

@@ -1,0 +1,457 @@
+//! The gossip engine: every check of the reference's `handle_message` in
+//! its order, piggyback merging, replies, outgoing messages and targets.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::pci::{RandomSource, SigningKey};
+use crate::py::{PyInt, PyValue};
+
+use super::config::GossipConfig;
+use super::dedup::BoundedSet;
+use super::health::Transition;
+use super::message::{GossipMessage, Payload, PeerUpdate};
+use super::peers::{PIGGYBACK_PEERS, PeerTable, PeerView};
+use super::ratelimit::RateLimiter;
+use super::time::{TimestampError, UnixMicros, parse_iso};
+use super::types::{MsgType, NodeState};
+use super::wire::{WireError, decode_json};
+
+/// Why a message was dropped. Listed in the order the checks run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Rejected {
+    /// Not a gossip message.
+    #[error(transparent)]
+    Malformed(#[from] WireError),
+    /// The sender sent too many messages in the last window.
+    #[error("sender {sender_id:?} is over the rate limit")]
+    RateLimited {
+        /// The sender (cut to 64 characters).
+        sender_id: String,
+    },
+    /// The timestamp is not a date-time with an offset.
+    #[error(transparent)]
+    BadTimestamp(#[from] TimestampError),
+    /// Older than the freshness window.
+    #[error("message is {age_micros} µs old")]
+    TooOld {
+        /// Its age.
+        age_micros: i64,
+    },
+    /// Too far in the future.
+    #[error("message is {ahead_micros} µs in the future")]
+    TooNew {
+        /// How far ahead.
+        ahead_micros: i64,
+    },
+    /// The signature does not verify with the known or offered key.
+    #[error("bad or missing signature from {sender_id:?}")]
+    BadSignature {
+        /// The sender (cut to 64 characters).
+        sender_id: String,
+    },
+    /// Already seen (`sender_id:sequence`).
+    #[error("duplicate message {sequence} from {sender_id:?}")]
+    Duplicate {
+        /// The sender (cut to 64 characters).
+        sender_id: String,
+        /// Its sequence number.
+        sequence: u64,
+    },
+}
+
+/// What an accepted message led to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Handled {
+    /// A signed answer to send back (PING_ACK or PATTERN_ACK).
+    Reply(GossipMessage),
+    /// A consensus message (PROPOSE, VOTE, COMMIT) for the consensus engine.
+    Consensus(GossipMessage),
+    /// Nothing to send.
+    Done,
+}
+
+/// A node's gossip engine. It reads no clock and no global randomness:
+/// callers pass `now` and the engine owns an injected [`RandomSource`].
+pub struct GossipEngine {
+    config: GossipConfig,
+    node_id: Arc<str>,
+    address: String,
+    key: SigningKey,
+    public_key: String,
+    ihsan_average: f64,
+    peers: PeerTable,
+    seen: BoundedSet<(Arc<str>, u64)>,
+    rate: RateLimiter,
+    sequence: u64,
+    pending_pings: HashMap<u32, i64>,
+    rng: Box<dyn RandomSource + Send>,
+}
+
+fn clip(s: &str) -> String {
+    s.chars().take(64).collect()
+}
+
+/// A 64-hex-character key as bytes (the reference only checks the length;
+/// non-hex text of that length could never verify a signature anyway).
+fn key_bytes(text: &str) -> Option<[u8; 32]> {
+    crate::pci::from_hex::<32>(text).ok()
+}
+
+impl GossipEngine {
+    /// A node named `node_id` at `address`, signing with `key`.
+    pub fn new(
+        node_id: &str,
+        address: &str,
+        key: SigningKey,
+        config: GossipConfig,
+        rng: Box<dyn RandomSource + Send>,
+    ) -> GossipEngine {
+        GossipEngine {
+            node_id: Arc::from(node_id),
+            address: address.to_owned(),
+            public_key: key.public_key().to_hex(),
+            key,
+            ihsan_average: 0.95,
+            peers: PeerTable::with_timeouts(config.timeouts),
+            seen: BoundedSet::new(config.seen_capacity),
+            rate: RateLimiter::new(config.rate_limit, config.rate_window),
+            sequence: 0,
+            pending_pings: HashMap::new(),
+            rng,
+            config,
+        }
+    }
+
+    /// This node's id.
+    pub fn node_id(&self) -> &str {
+        &self.node_id
+    }
+
+    /// This node's key, hex.
+    pub fn public_key(&self) -> &str {
+        &self.public_key
+    }
+
+    /// This node's address.
+    pub fn address(&self) -> &str {
+        &self.address
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &GossipConfig {
+        &self.config
+    }
+
+    /// The peer table.
+    pub fn peers(&self) -> &PeerTable {
+        &self.peers
+    }
+
+    /// The peer named `id`, if known. O(1).
+    pub fn peer(&self, id: &str) -> Option<PeerView> {
+        self.peers.lookup(id).map(|i| self.peers.view(i))
+    }
+
+    /// `1 +` the number of ALIVE peers (the reference's network size).
+    pub fn network_size(&self) -> usize {
+        1 + self.peers.alive_count()
+    }
+
+    /// Adds a bootstrap peer (the reference's `add_seed_node`); its key
+    /// must be 64 hex characters.
+    pub fn add_seed(
+        &mut self,
+        node_id: &str,
+        address: &str,
+        public_key: &str,
+        now: UnixMicros,
+    ) -> bool {
+        let Some(key) = key_bytes(public_key) else {
+            return false;
+        };
+        match self.peers.lookup(node_id) {
+            Some(idx) => self.peers.touch(idx, now),
+            None => {
+                self.peers.insert(node_id, address, key, now);
+            }
+        }
+        true
+    }
+
+    /// Decodes JSON wire bytes and handles them.
+    pub fn handle_message(&mut self, bytes: &[u8], now: UnixMicros) -> Result<Handled, Rejected> {
+        let msg = decode_json(bytes)?;
+        self.handle_decoded(msg, now)
+    }
+
+    /// Handles a decoded message: rate limit, timestamp window, signature,
+    /// duplicate, piggyback merge, sender liveness, dispatch. A rejected
+    /// message changes nothing but the rate-limit count (which, as in the
+    /// reference, is taken before any other check).
+    pub fn handle_decoded(
+        &mut self,
+        msg: GossipMessage,
+        now: UnixMicros,
+    ) -> Result<Handled, Rejected> {
+        if !self.rate.admit(&msg.sender_id, now.0) {
+            return Err(Rejected::RateLimited {
+                sender_id: clip(&msg.sender_id),
+            });
+        }
+        if !msg.timestamp.is_empty() {
+            let sent = parse_iso(&msg.timestamp)?;
+            let age = now.0.saturating_sub(sent.0);
+            if age > self.config.max_age {
+                return Err(Rejected::TooOld { age_micros: age });
+            }
+            if age < -self.config.max_future {
+                return Err(Rejected::TooNew { ahead_micros: -age });
+            }
+        }
+        let sender = self.peers.lookup(&msg.sender_id);
+        let key_hex = match sender {
+            Some(idx) => crate::pci::to_hex(&self.peers.get(idx).key),
+            None => msg.payload_public_key().to_owned(),
+        };
+        // Checked before the duplicate test so that forged copies cannot
+        // poison the seen set (the reference's SEC-016 note).
+        if !msg.verify_signature(&key_hex) {
+            return Err(Rejected::BadSignature {
+                sender_id: clip(&msg.sender_id),
+            });
+        }
+        let sender_arc = match sender {
+            Some(idx) => self.peers.id(idx).clone(),
+            None => Arc::from(msg.sender_id.as_str()),
+        };
+        if !self.seen.insert((sender_arc, msg.sequence)) {
+            return Err(Rejected::Duplicate {
+                sender_id: clip(&msg.sender_id),
+                sequence: msg.sequence,
+            });
+        }
+        for update in &msg.piggyback {
+            self.merge(update, now);
+        }
+        self.mark_sender(&msg, sender, now);
+        Ok(self.dispatch(msg, now))
+    }
+
+    /// Merges one piggybacked record (the reference's `_merge_node_state`).
+    fn merge(&mut self, update: &PeerUpdate, now: UnixMicros) {
+        if update.node_id.is_empty() || *update.node_id == *self.node_id {
+            return;
+        }
+        match self.peers.lookup(&update.node_id) {
+            Some(idx) => {
+                if update.incarnation > self.peers.get(idx).incarnation {
+                    self.peers.apply_update(idx, update, now);
+                }
+            }
+            None => {
+                let Some(key) = key_bytes(&update.public_key) else {
+                    return;
+                };
+                let idx = self
+                    .peers
+                    .insert(&update.node_id, &update.address, key, now);
+                self.peers.apply_update(idx, update, now);
+            }
+        }
+    }
+
+    fn mark_sender(&mut self, msg: &GossipMessage, sender: Option<u32>, now: UnixMicros) {
+        match sender {
+            Some(idx) => self.peers.touch(idx, now),
+            // Our own id is never a peer (the reference would add itself).
+            None if *msg.sender_id == *self.node_id => {}
+            None => {
+                if let Some(key) = key_bytes(msg.payload_public_key()) {
+                    self.peers
+                        .insert(&msg.sender_id, &msg.sender_address, key, now);
+                }
+            }
+        }
+    }
+
+    fn dispatch(&mut self, msg: GossipMessage, now: UnixMicros) -> Handled {
+        match msg.msg_type {
+            MsgType::Ping => {
+                let payload = vec![
+                    ("in_response_to".into(), int(msg.sequence as i64)),
+                    ("node_count".into(), int(self.network_size() as i64)),
+                ];
+                Handled::Reply(self.create_message(MsgType::PingAck, payload, now))
+            }
+            MsgType::PingAck => {
+                if let Some(idx) = self.peers.lookup(&msg.sender_id) {
+                    self.pending_pings.remove(&idx);
+                }
+                Handled::Done
+            }
+            MsgType::Announce => {
+                let known: Vec<PyValue> = (0..self.peers.len() as u32)
+                    .filter(|&i| self.peers.get(i).state == NodeState::Alive)
+                    .take(self.config.welcome_peers)
+                    .map(|i| self.peers.record(i).to_value())
+                    .collect();
+                let payload = vec![
+                    ("welcome".into(), PyValue::Bool(true)),
+                    ("network_size".into(), int(self.network_size() as i64)),
+                    ("known_peers".into(), PyValue::List(known)),
+                ];
+                Handled::Reply(self.create_message(MsgType::PingAck, payload, now))
+            }
+            MsgType::Leave => {
+                if let Some(idx) = self.peers.lookup(&msg.sender_id) {
+                    self.peers.set_state(idx, NodeState::Left, now);
+                }
+                Handled::Done
+            }
+            MsgType::PatternShare => {
+                let pattern_id = msg
+                    .payload
+                    .iter()
+                    .find(|(k, _)| k == "pattern_id")
+                    .map_or(PyValue::None, |(_, v)| v.clone());
+                let payload = vec![
+                    ("pattern_id".into(), pattern_id),
+                    ("accepted".into(), PyValue::Bool(true)),
+                ];
+                Handled::Reply(self.create_message(MsgType::PatternAck, payload, now))
+            }
+            t if t.is_consensus() => Handled::Consensus(msg),
+            _ => Handled::Done,
+        }
+    }
+
+    /// A signed message from this node (the reference's `_create_message`):
+    /// the next sequence number, the payload plus our `public_key` unless it
+    /// has one, and the most recently seen peers as piggyback.
+    pub fn create_message(
+        &mut self,
+        msg_type: MsgType,
+        mut payload: Payload,
+        now: UnixMicros,
+    ) -> GossipMessage {
+        if !payload.iter().any(|(k, _)| k == "public_key") {
+            payload.push(("public_key".into(), PyValue::Str(self.public_key.clone())));
+        }
+        self.sequence += 1;
+        let mut msg = GossipMessage {
+            msg_type,
+            sender_id: self.node_id.to_string(),
+            sender_address: self.address.clone(),
+            sequence: self.sequence,
+            timestamp: now.to_iso(),
+            payload,
+            piggyback: self
+                .peers
+                .recent()
+                .take(PIGGYBACK_PEERS)
+                .map(|i| self.peers.record(i))
+                .collect(),
+            signature: String::new(),
+        };
+        // Payloads we build hold no NaN; one a caller passes might.
+        if msg.sign(&self.key).is_err() {
+            msg.signature.clear();
+        }
+        msg
+    }
+
+    /// An ANNOUNCE carrying our key and Ihsān average.
+    pub fn create_announce(&mut self, now: UnixMicros) -> GossipMessage {
+        let payload = vec![
+            ("public_key".into(), PyValue::Str(self.public_key.clone())),
+            ("ihsan_average".into(), PyValue::Float(self.ihsan_average)),
+        ];
+        self.create_message(MsgType::Announce, payload, now)
+    }
+
+    /// A PING.
+    pub fn create_ping(&mut self, now: UnixMicros) -> GossipMessage {
+        self.create_message(MsgType::Ping, Vec::new(), now)
+    }
+
+    /// A LEAVE.
+    pub fn create_leave(&mut self, now: UnixMicros) -> GossipMessage {
+        let payload = vec![("reason".into(), PyValue::Str("graceful_shutdown".into()))];
+        self.create_message(MsgType::Leave, payload, now)
+    }
+
+    /// Up to `fanout` distinct ALIVE peers, drawn uniformly (all of them
+    /// when there are no more than `fanout`). O(fanout).
+    pub fn select_targets(&mut self) -> Vec<PeerView> {
+        let alive = self.peers.alive();
+        let k = self.config.fanout.min(alive.len());
+        let mut picked: Vec<u32> = Vec::with_capacity(k);
+        if alive.len() <= self.config.fanout {
+            picked.extend_from_slice(alive);
+        } else {
+            while picked.len() < k {
+                let idx = alive[self.rng.below(alive.len())];
+                if !picked.contains(&idx) {
+                    picked.push(idx);
+                }
+            }
+        }
+        picked.into_iter().map(|i| self.peers.view(i)).collect()
+    }
+
+    /// Notes that a PING went to `node_id` at `now` (cleared by its ACK).
+    pub fn note_ping_sent(&mut self, node_id: &str, now: UnixMicros) {
+        if let Some(idx) = self.peers.lookup(node_id) {
+            self.pending_pings.insert(idx, now.0);
+        }
+    }
+
+    /// The reference's `check_peer_health` at `now`, touching only peers
+    /// whose deadline passed.
+    pub fn check_peer_health(&mut self, now: UnixMicros) -> Vec<Transition> {
+        self.peers.check_health(now)
+    }
+
+    /// Everything a message could change, for tests that check a refused
+    /// message changed nothing (the rate-limit windows are left out: the
+    /// reference counts a message there before checking it).
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            peers: self.peers.views(),
+            alive: self.peers.alive_count(),
+            seen: self.seen.iter().map(|(s, q)| (s.to_string(), *q)).collect(),
+            sequence: self.sequence,
+            pending_pings: {
+                let mut p: Vec<(u32, i64)> =
+                    self.pending_pings.iter().map(|(a, b)| (*a, *b)).collect();
+                p.sort_unstable();
+                p
+            },
+        }
+    }
+
+    /// Senders tracked by the rate limiter.
+    pub fn rate_limited_senders(&self) -> usize {
+        self.rate.len()
+    }
+}
+
+/// The comparable state of an engine (see [`GossipEngine::snapshot`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    /// Every peer in insertion order.
+    pub peers: Vec<PeerView>,
+    /// ALIVE peers.
+    pub alive: usize,
+    /// Seen message ids, oldest first.
+    pub seen: Vec<(String, u64)>,
+    /// Our last sequence number.
+    pub sequence: u64,
+    /// Outstanding pings (peer index, sent at).
+    pub pending_pings: Vec<(u32, i64)>,
+}
+
+fn int(v: i64) -> PyValue {
+    PyValue::Int(PyInt::from(v))
+}

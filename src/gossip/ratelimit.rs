@@ -80,8 +80,9 @@ mod tests {
         }
         assert!(!r.admit("a", 999_999));
         assert!(r.admit("b", 999_999));
-        // The first message (t = 0) leaves the window only after t = 1 s.
-        assert!(!r.admit("a", 1_000_000));
-        assert!(r.admit("a", 1_000_001));
+        // The window keeps times strictly after now - 1 s, so the first
+        // message (t = 0) has left it at exactly t = 1 s.
+        assert!(r.admit("a", 1_000_000));
+        assert!(!r.admit("a", 1_000_001));
     }
 }

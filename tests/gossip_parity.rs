@@ -70,6 +70,11 @@ fn canonical_json_and_digest_match() {
 #[test]
 fn wire_bytes_round_trip_exactly() {
     for case in load() {
+        assert!(
+            bizra::gossip::decode_json_strict(case.wire.as_bytes()).is_ok(),
+            "message {}",
+            case.index
+        );
         assert_eq!(
             String::from_utf8(encode_json(&decoded(&case))).unwrap(),
             case.wire,

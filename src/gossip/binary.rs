@@ -141,8 +141,9 @@ pub fn encode_binary(msg: &GossipMessage) -> Vec<u8> {
     bincode::serde::encode_to_vec(to_bin(msg), config()).expect("encoding to a Vec cannot fail")
 }
 
-/// Decodes one message; trailing bytes, oversized input and every damaged
-/// field are errors, never panics.
+/// Decodes one message; trailing bytes, oversized input, every damaged
+/// field and any encoding other than [`encode_binary`]'s are errors, never
+/// panics.
 pub fn decode_binary(bytes: &[u8]) -> Result<GossipMessage, WireError> {
     if bytes.len() > MAX_WIRE_BYTES {
         return Err(WireError::TooLong {
@@ -158,7 +159,13 @@ pub fn decode_binary(bytes: &[u8]) -> Result<GossipMessage, WireError> {
             bytes.len() - used
         )));
     }
-    from_bin(bin)
+    let msg = from_bin(bin)?;
+    // One message, one encoding: a payload spelled differently inside a
+    // valid frame would otherwise pass the signature check.
+    if encode_binary(&msg) != bytes {
+        return Err(WireError::NotCanonical);
+    }
+    Ok(msg)
 }
 
 /// Encodes messages as one LZ4 block (size-prepended) of their binary forms.

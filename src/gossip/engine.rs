@@ -15,7 +15,7 @@ use super::peers::{PIGGYBACK_PEERS, PeerTable, PeerView};
 use super::ratelimit::RateLimiter;
 use super::time::{TimestampError, UnixMicros, parse_iso};
 use super::types::{MsgType, NodeState};
-use super::wire::{WireError, decode_json};
+use super::wire::{WireError, decode_json_strict};
 
 /// Why a message was dropped. Listed in the order the checks run.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -179,9 +179,10 @@ impl GossipEngine {
         true
     }
 
-    /// Decodes JSON wire bytes and handles them.
+    /// Decodes JSON wire bytes (in canonical wire form only, see
+    /// [`decode_json_strict`]) and handles them.
     pub fn handle_message(&mut self, bytes: &[u8], now: UnixMicros) -> Result<Handled, Rejected> {
-        let msg = decode_json(bytes)?;
+        let msg = decode_json_strict(bytes)?;
         self.handle_decoded(msg, now)
     }
 

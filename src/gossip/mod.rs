@@ -28,4 +28,4 @@ pub use peers::{PIGGYBACK_PEERS, PeerTable, PeerView};
 pub use ratelimit::RateLimiter;
 pub use time::{SECOND, TimestampError, UnixMicros, parse_iso};
 pub use types::{MsgType, NodeState, UnknownName};
-pub use wire::{MAX_WIRE_BYTES, WireError, decode_json, encode_json};
+pub use wire::{MAX_WIRE_BYTES, WireError, decode_json, decode_json_strict, encode_json};

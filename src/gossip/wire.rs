@@ -46,6 +46,11 @@ pub enum WireError {
     /// A message type or node state that does not exist.
     #[error(transparent)]
     UnknownName(#[from] UnknownName),
+    /// Valid JSON for a message, but not the bytes a node writes for it
+    /// (other escapes, spacing, exponent case or key order). See
+    /// [`decode_json_strict`].
+    #[error("message is not in canonical wire form")]
+    NotCanonical,
     /// The binary form is damaged.
     #[error("binary message: {message}")]
     Binary {
@@ -248,4 +253,18 @@ fn peer(i: usize, item: PyValue) -> Result<PeerUpdate, WireError> {
         ihsan_average,
         patterns_contributed,
     })
+}
+
+/// [`decode_json`], then refuses bytes that are not exactly what
+/// [`encode_json`] writes for the message. Every reference node writes that
+/// form (the parity tests show it byte for byte), so nothing honest is
+/// lost, while the reference's lenient `json.loads` would let one signed
+/// message travel in many spellings (`\u00df` / `\u00DF`, `1e-05` /
+/// `1E-05`, extra spaces), each passing the signature check.
+pub fn decode_json_strict(bytes: &[u8]) -> Result<GossipMessage, WireError> {
+    let msg = decode_json(bytes)?;
+    if encode_json(&msg) != bytes {
+        return Err(WireError::NotCanonical);
+    }
+    Ok(msg)
 }

@@ -113,8 +113,15 @@ impl Signature {
 impl FromStr for Signature {
     type Err = KeyError;
 
-    /// Parses 128 hex characters of either case.
+    /// Parses exactly 128 lowercase hex characters, the only form any node
+    /// writes. The reference's `bytes.fromhex` would also take upper case;
+    /// refusing it gives every signature one spelling, so a bit flipped in
+    /// a signed message (`a` ↔ `A` is one bit) never still verifies.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
+        if let Some(at) = text.find(|c: char| c.is_ascii_uppercase()) {
+            let ch = text[at..].chars().next().unwrap_or('?');
+            return Err(hex_error("signature", text, HexError::Digit { ch, at }));
+        }
         hex::decode::<64>(text)
             .map(Signature)
             .map_err(|e| hex_error("signature", text, e))

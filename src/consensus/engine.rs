@@ -70,6 +70,12 @@ impl ConsensusEngine {
         })
     }
 
+    /// Remembers at most `capacity` accepted vote ids for replay detection
+    /// (default [`MAX_SEEN_VOTES`]); forgets those remembered so far.
+    pub fn set_replay_capacity(&mut self, capacity: usize) {
+        self.seen_votes = BoundedSet::new(capacity);
+    }
+
     /// This node's id.
     pub fn node_id(&self) -> &str {
         &self.node_id

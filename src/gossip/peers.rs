@@ -140,7 +140,7 @@ impl PeerTable {
     }
 
     /// Marks a peer heard from at `now`: ALIVE, `last_seen = now`.
-    pub(crate) fn touch(&mut self, idx: u32, now: UnixMicros) {
+    pub fn touch(&mut self, idx: u32, now: UnixMicros) {
         let peer = &mut self.peers[idx as usize];
         let went_back = now.0 < peer.last_seen;
         peer.last_seen = now.0;
@@ -162,7 +162,7 @@ impl PeerTable {
     }
 
     /// Sets a state, keeping the alive set and the health schedule right.
-    pub(crate) fn set_state(&mut self, idx: u32, state: NodeState, now: UnixMicros) {
+    pub fn set_state(&mut self, idx: u32, state: NodeState, now: UnixMicros) {
         let peer = &mut self.peers[idx as usize];
         let was_alive = peer.alive_pos != NOT_ALIVE;
         peer.state = state;

@@ -81,7 +81,7 @@ pub struct GossipEngine {
     public_key: String,
     ihsan_average: f64,
     peers: PeerTable,
-    seen: BoundedSet<(Arc<str>, u64)>,
+    seen: BoundedSet<(Box<str>, u64)>,
     rate: RateLimiter,
     sequence: u64,
     pending_pings: HashMap<u32, i64>,
@@ -222,11 +222,10 @@ impl GossipEngine {
                 sender_id: clip(&msg.sender_id),
             });
         }
-        let sender_arc = match sender {
-            Some(idx) => self.peers.id(idx).clone(),
-            None => Arc::from(msg.sender_id.as_str()),
-        };
-        if !self.seen.insert((sender_arc, msg.sequence)) {
+        if !self
+            .seen
+            .insert((msg.sender_id.as_str().into(), msg.sequence))
+        {
             return Err(Rejected::Duplicate {
                 sender_id: clip(&msg.sender_id),
                 sequence: msg.sequence,

@@ -2,8 +2,9 @@
 //! set for sampling, the five most recently seen peers for piggyback, and
 //! the health schedule (see [`super::health`]).
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::hash::{BuildHasher, RandomState};
+
+use hashbrown::HashTable;
 
 use super::health::{Schedule, next_due};
 use super::message::PeerUpdate;
@@ -16,15 +17,17 @@ pub const PIGGYBACK_PEERS: usize = 5;
 
 const NOT_ALIVE: u32 = u32::MAX;
 
-/// One peer, kept small: about 100 bytes plus its id and address text.
+/// One peer, kept small: 104 bytes plus its id and address text. The
+/// reference never changes `patterns_contributed` of a peer (records from
+/// piggyback do not carry it over), so it is always 0 and not stored.
 #[derive(Debug, Clone)]
 pub(crate) struct Peer {
+    pub(crate) id: Box<str>,
     pub(crate) address: Box<str>,
     pub(crate) key: [u8; 32],
     pub(crate) last_seen: i64,
     pub(crate) ihsan_average: f64,
     pub(crate) incarnation: i64,
-    pub(crate) patterns_contributed: i64,
     /// Due time of this peer's live health entry (`i64::MAX`: none).
     pub(crate) due: i64,
     /// Index in `alive`, or `NOT_ALIVE`.
@@ -53,14 +56,23 @@ pub struct PeerView {
     pub patterns_contributed: i64,
 }
 
+/// Peers per storage chunk: the table grows a chunk at a time, so it never
+/// holds more than one chunk of spare room (a doubling `Vec` can hold as
+/// much spare as data) and never copies the whole table to grow.
+const CHUNK: usize = 4096;
+
 /// Peers interned to dense `u32` indices. Peers are never removed (the
 /// reference never forgets one either), so an index names a peer forever
-/// and index order is insertion order.
+/// and index order is insertion order. The id index is a hash table of
+/// bare `u32`s hashed by the id stored in the peer (4 bytes a slot instead
+/// of a map's key copy), with SipHash keyed per table, so ids chosen by an
+/// attacker cannot force collisions.
 #[derive(Debug, Default)]
 pub struct PeerTable {
-    index: HashMap<Arc<str>, u32>,
-    ids: Vec<Arc<str>>,
-    peers: Vec<Peer>,
+    index: HashTable<u32>,
+    hasher: RandomState,
+    chunks: Vec<Vec<Peer>>,
+    len: usize,
     alive: Vec<u32>,
     /// (last_seen, index) of the most recently seen peers, newest first,
     /// ties in insertion order (Python's stable `sorted(reverse=True)`).
@@ -71,17 +83,18 @@ pub struct PeerTable {
 impl PeerTable {
     /// The index of `id`, if known. O(1).
     pub fn lookup(&self, id: &str) -> Option<u32> {
-        self.index.get(id).copied()
+        let hash = self.hasher.hash_one(id);
+        self.index.find(hash, |&i| *self.get(i).id == *id).copied()
     }
 
     /// How many peers are known.
     pub fn len(&self) -> usize {
-        self.peers.len()
+        self.len
     }
 
     /// Whether no peer is known.
     pub fn is_empty(&self) -> bool {
-        self.peers.is_empty()
+        self.len == 0
     }
 
     /// How many peers are ALIVE.
@@ -90,12 +103,18 @@ impl PeerTable {
     }
 
     /// The id interned at `idx`.
-    pub fn id(&self, idx: u32) -> &Arc<str> {
-        &self.ids[idx as usize]
+    pub fn id(&self, idx: u32) -> &str {
+        &self.get(idx).id
     }
 
     pub(crate) fn get(&self, idx: u32) -> &Peer {
-        &self.peers[idx as usize]
+        let i = idx as usize;
+        &self.chunks[i / CHUNK][i % CHUNK]
+    }
+
+    fn get_mut(&mut self, idx: u32) -> &mut Peer {
+        let i = idx as usize;
+        &mut self.chunks[i / CHUNK][i % CHUNK]
     }
 
     /// Indices of ALIVE peers (in no particular order).
@@ -105,7 +124,7 @@ impl PeerTable {
 
     /// Adds a new ALIVE peer seen at `now`; `None` if `id` is known already.
     pub fn add(&mut self, id: &str, address: &str, key: [u8; 32], now: UnixMicros) -> Option<u32> {
-        if self.index.contains_key(id) {
+        if self.lookup(id).is_some() {
             return None;
         }
         Some(self.insert(id, address, key, now))
@@ -119,21 +138,29 @@ impl PeerTable {
         key: [u8; 32],
         now: UnixMicros,
     ) -> u32 {
-        let idx = u32::try_from(self.peers.len()).expect("fewer than 2^32 peers");
-        let id: Arc<str> = Arc::from(id);
-        self.index.insert(id.clone(), idx);
-        self.ids.push(id);
-        self.peers.push(Peer {
+        let idx = u32::try_from(self.len).expect("fewer than 2^32 peers");
+        if self.len % CHUNK == 0 {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        let chunks = &self.chunks;
+        let hasher = &self.hasher;
+        let hash = hasher.hash_one(id);
+        self.index.insert_unique(hash, idx, |&i| {
+            let i = i as usize;
+            hasher.hash_one(&*chunks[i / CHUNK][i % CHUNK].id)
+        });
+        self.chunks.last_mut().expect("pushed above").push(Peer {
+            id: id.into(),
             address: address.into(),
             key,
             last_seen: now.0,
             ihsan_average: 0.95,
             incarnation: 0,
-            patterns_contributed: 0,
             due: i64::MAX,
             alive_pos: NOT_ALIVE,
             state: NodeState::Left,
         });
+        self.len += 1;
         self.set_state(idx, NodeState::Alive, now);
         self.note_seen(idx);
         idx
@@ -141,7 +168,7 @@ impl PeerTable {
 
     /// Marks a peer heard from at `now`: ALIVE, `last_seen = now`.
     pub fn touch(&mut self, idx: u32, now: UnixMicros) {
-        let peer = &mut self.peers[idx as usize];
+        let peer = self.get_mut(idx);
         let went_back = now.0 < peer.last_seen;
         peer.last_seen = now.0;
         self.set_state(idx, NodeState::Alive, now);
@@ -155,7 +182,7 @@ impl PeerTable {
     /// Applies a piggybacked record to a known peer (the caller checked the
     /// incarnation is higher).
     pub(crate) fn apply_update(&mut self, idx: u32, update: &PeerUpdate, now: UnixMicros) {
-        let peer = &mut self.peers[idx as usize];
+        let peer = self.get_mut(idx);
         peer.incarnation = update.incarnation;
         peer.ihsan_average = update.ihsan_average;
         self.set_state(idx, update.state, now);
@@ -163,22 +190,24 @@ impl PeerTable {
 
     /// Sets a state, keeping the alive set and the health schedule right.
     pub fn set_state(&mut self, idx: u32, state: NodeState, now: UnixMicros) {
-        let peer = &mut self.peers[idx as usize];
+        let alive_len = self.alive.len() as u32;
+        let peer = self.get_mut(idx);
         let was_alive = peer.alive_pos != NOT_ALIVE;
         peer.state = state;
         if state == NodeState::Alive && !was_alive {
-            peer.alive_pos = self.alive.len() as u32;
+            peer.alive_pos = alive_len;
             self.alive.push(idx);
         } else if state != NodeState::Alive && was_alive {
             let pos = peer.alive_pos as usize;
             peer.alive_pos = NOT_ALIVE;
             self.alive.swap_remove(pos);
             if let Some(&moved) = self.alive.get(pos) {
-                self.peers[moved as usize].alive_pos = pos as u32;
+                self.get_mut(moved).alive_pos = pos as u32;
             }
         }
-        let peer = &mut self.peers[idx as usize];
-        let due = next_due(&self.schedule.timeouts, peer.state, peer.last_seen, now.0);
+        let timeouts = self.schedule.timeouts;
+        let peer = self.get_mut(idx);
+        let due = next_due(&timeouts, peer.state, peer.last_seen, now.0);
         if let Some(due) = due
             && due < peer.due
         {
@@ -188,7 +217,7 @@ impl PeerTable {
     }
 
     fn note_seen(&mut self, idx: u32) {
-        let t = self.peers[idx as usize].last_seen;
+        let t = self.get(idx).last_seen;
         self.recent.retain(|&(_, i)| i != idx);
         let at = self
             .recent
@@ -200,11 +229,8 @@ impl PeerTable {
     }
 
     fn rebuild_recent(&mut self) {
-        let mut all: Vec<(i64, u32)> = self
-            .peers
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.last_seen, i as u32))
+        let mut all: Vec<(i64, u32)> = (0..self.len as u32)
+            .map(|i| (self.get(i).last_seen, i))
             .collect();
         all.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         all.truncate(PIGGYBACK_PEERS);
@@ -220,13 +246,13 @@ impl PeerTable {
     pub fn record(&self, idx: u32) -> PeerUpdate {
         let p = self.get(idx);
         PeerUpdate {
-            node_id: self.id(idx).to_string(),
+            node_id: p.id.to_string(),
             address: p.address.to_string(),
             public_key: crate::pci::to_hex(&p.key),
             state: p.state,
             incarnation: p.incarnation,
             ihsan_average: p.ihsan_average,
-            patterns_contributed: p.patterns_contributed,
+            patterns_contributed: 0,
         }
     }
 
@@ -247,7 +273,7 @@ impl PeerTable {
 
     /// Every peer in insertion order.
     pub fn views(&self) -> Vec<PeerView> {
-        (0..self.peers.len() as u32).map(|i| self.view(i)).collect()
+        (0..self.len as u32).map(|i| self.view(i)).collect()
     }
 }
 
@@ -257,7 +283,7 @@ impl PeerTable {
     pub fn check_health(&mut self, now: UnixMicros) -> Vec<super::health::Transition> {
         let mut changes = Vec::new();
         while let Some((due, idx)) = self.schedule.pop_due(now.0) {
-            let peer = &mut self.peers[idx as usize];
+            let peer = self.get_mut(idx);
             if peer.due != due {
                 continue; // superseded by an earlier entry
             }

@@ -136,8 +136,8 @@ impl ConsensusEngine {
 
     /// Signs a vote for `proposal` if `ihsan` reaches [`IHSAN_THRESHOLD`].
     pub fn cast_vote(&self, proposal: &Proposal, ihsan: f64) -> Result<Vote, CastError> {
-        // `!(x >= t)` also refuses NaN, which the reference would let vote.
-        if !(ihsan >= IHSAN_THRESHOLD) {
+        // NaN compares false with everything: the reference would let it vote.
+        if ihsan.is_nan() || ihsan < IHSAN_THRESHOLD {
             return Err(CastError::IhsanTooLow { score: ihsan });
         }
         let digests = match self.proposals.get(&proposal.proposal_id) {

@@ -72,7 +72,7 @@ impl ConsensusEngine {
         proposal_id: &str,
         ihsan: f64,
     ) -> Result<PhaseMessage, CastError> {
-        if !(ihsan >= IHSAN_THRESHOLD) {
+        if ihsan.is_nan() || ihsan < IHSAN_THRESHOLD {
             return Err(CastError::IhsanTooLow { score: ihsan });
         }
         let view = self.view;

@@ -33,8 +33,8 @@ pub enum RegistryError {
     KeyChange {
         /// The peer.
         id: String,
-        /// The key it keeps.
-        existing: PublicKey,
+        /// The key it keeps, hex.
+        existing: String,
     },
 }
 
@@ -70,7 +70,7 @@ impl Registry {
         match self.keys.get(id) {
             Some(existing) if *existing != key => Err(RegistryError::KeyChange {
                 id: id.to_owned(),
-                existing: *existing,
+                existing: existing.to_hex(),
             }),
             Some(_) => Ok(()),
             None => {

@@ -139,7 +139,7 @@ impl PeerTable {
         now: UnixMicros,
     ) -> u32 {
         let idx = u32::try_from(self.len).expect("fewer than 2^32 peers");
-        if self.len % CHUNK == 0 {
+        if self.len.is_multiple_of(CHUNK) {
             self.chunks.push(Vec::with_capacity(CHUNK));
         }
         let chunks = &self.chunks;

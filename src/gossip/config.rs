@@ -4,6 +4,22 @@
 use super::health::Timeouts;
 use super::time::SECOND;
 
+/// Which peers ride on outgoing messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PiggybackPolicy {
+    /// The reference: the five most recently seen peers.
+    MostRecentlySeen,
+    /// SWIM's dissemination buffer (Das, Gupta and Motivala 2002, §4.1):
+    /// every membership change (a join, a peer first heard of through
+    /// piggyback, a new incarnation or state, a departure) is piggybacked
+    /// `factor · ⌈log2(n + 1)⌉` times, freshest news first, and nothing else
+    /// is piggybacked.
+    Dissemination {
+        /// The retransmission multiplier λ.
+        factor: u32,
+    },
+}
+
 /// Timing and size limits of a [`super::GossipEngine`]. Times are in
 /// microseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +42,8 @@ pub struct GossipConfig {
     pub seen_capacity: usize,
     /// Peers listed in a welcome (reference: 10).
     pub welcome_peers: usize,
+    /// Which peers ride on outgoing messages (reference: most recently seen).
+    pub piggyback: PiggybackPolicy,
 }
 
 impl Default for GossipConfig {
@@ -40,6 +58,7 @@ impl Default for GossipConfig {
             fanout: 3,
             seen_capacity: 10_000,
             welcome_peers: 10,
+            piggyback: PiggybackPolicy::MostRecentlySeen,
         }
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::pci::{RandomSource, SigningKey};
 use crate::py::{PyInt, PyValue};
 
-use super::config::GossipConfig;
+use super::config::{GossipConfig, PiggybackPolicy};
 use super::dedup::BoundedSet;
 use super::health::Transition;
 use super::message::{GossipMessage, Payload, PeerUpdate};
@@ -85,6 +85,10 @@ pub struct GossipEngine {
     rate: RateLimiter,
     sequence: u64,
     pending_pings: HashMap<u32, i64>,
+    /// Membership news still to spread: (peer, sends left). Used only
+    /// under [`PiggybackPolicy::Dissemination`]; stays small because each
+    /// entry expires after O(log n) sends.
+    news: Vec<(u32, u32)>,
     rng: Box<dyn RandomSource + Send>,
 }
 
@@ -118,6 +122,7 @@ impl GossipEngine {
             rate: RateLimiter::new(config.rate_limit, config.rate_window),
             sequence: 0,
             pending_pings: HashMap::new(),
+            news: Vec::new(),
             rng,
             config,
         }
@@ -247,6 +252,7 @@ impl GossipEngine {
             Some(idx) => {
                 if update.incarnation > self.peers.get(idx).incarnation {
                     self.peers.apply_update(idx, update, now);
+                    self.announce_news(idx);
                 }
             }
             None => {
@@ -257,6 +263,7 @@ impl GossipEngine {
                     .peers
                     .insert(&update.node_id, &update.address, key, now);
                 self.peers.apply_update(idx, update, now);
+                self.announce_news(idx);
             }
         }
     }
@@ -268,8 +275,13 @@ impl GossipEngine {
             None if *msg.sender_id == *self.node_id => {}
             None => {
                 if let Some(key) = key_bytes(msg.payload_public_key()) {
-                    self.peers
+                    let idx = self
+                        .peers
                         .insert(&msg.sender_id, &msg.sender_address, key, now);
+                    // A join is news; a stranger's ping is not.
+                    if msg.msg_type == MsgType::Announce {
+                        self.announce_news(idx);
+                    }
                 }
             }
         }
@@ -306,6 +318,7 @@ impl GossipEngine {
             MsgType::Leave => {
                 if let Some(idx) = self.peers.lookup(&msg.sender_id) {
                     self.peers.set_state(idx, NodeState::Left, now);
+                    self.announce_news(idx);
                 }
                 Handled::Done
             }
@@ -339,6 +352,11 @@ impl GossipEngine {
             payload.push(("public_key".into(), PyValue::Str(self.public_key.clone())));
         }
         self.sequence += 1;
+        let piggyback = self
+            .collect_piggyback()
+            .into_iter()
+            .map(|i| self.peers.record(i))
+            .collect();
         let mut msg = GossipMessage {
             msg_type,
             sender_id: self.node_id.to_string(),
@@ -346,12 +364,7 @@ impl GossipEngine {
             sequence: self.sequence,
             timestamp: now.to_iso(),
             payload,
-            piggyback: self
-                .peers
-                .recent()
-                .take(PIGGYBACK_PEERS)
-                .map(|i| self.peers.record(i))
-                .collect(),
+            piggyback,
             signature: String::new(),
         };
         // Payloads we build hold no NaN; one a caller passes might.
@@ -410,7 +423,48 @@ impl GossipEngine {
     /// The reference's `check_peer_health` at `now`, touching only peers
     /// whose deadline passed.
     pub fn check_peer_health(&mut self, now: UnixMicros) -> Vec<Transition> {
-        self.peers.check_health(now)
+        let changes = self.peers.check_health(now);
+        for ch in &changes {
+            if let Some(idx) = self.peers.lookup(&ch.node_id) {
+                self.announce_news(idx);
+            }
+        }
+        changes
+    }
+
+    /// Queues a membership change for dissemination (a no-op under the
+    /// reference's policy).
+    fn announce_news(&mut self, idx: u32) {
+        let PiggybackPolicy::Dissemination { factor } = self.config.piggyback else {
+            return;
+        };
+        let sends = factor.saturating_mul(usize::BITS - (self.peers.len() + 1).leading_zeros());
+        match self.news.iter_mut().find(|(i, _)| *i == idx) {
+            Some(entry) => entry.1 = sends,
+            None => self.news.push((idx, sends)),
+        }
+    }
+
+    /// The peers to piggyback on the next message: the most recently seen
+    /// (reference), or only pending news (dissemination, where filling the
+    /// spare slots with old members would bury real news under records
+    /// every receiver re-announces).
+    fn collect_piggyback(&mut self) -> Vec<u32> {
+        if self.config.piggyback == PiggybackPolicy::MostRecentlySeen {
+            return self.peers.recent().take(PIGGYBACK_PEERS).collect();
+        }
+        let mut picked: Vec<u32> = Vec::with_capacity(PIGGYBACK_PEERS);
+        if !self.news.is_empty() {
+            // Freshest news (most sends left) first.
+            self.news
+                .sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            for entry in self.news.iter_mut().take(PIGGYBACK_PEERS) {
+                picked.push(entry.0);
+                entry.1 -= 1;
+            }
+            self.news.retain(|e| e.1 > 0);
+        }
+        picked
     }
 
     /// Everything a message could change, for tests that check a refused

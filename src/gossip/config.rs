@@ -64,8 +64,10 @@ impl Default for GossipConfig {
 }
 
 impl GossipConfig {
-    /// The reference's timing divided by `factor` (interval and health
-    /// timeouts only: freshness and rate limits keep their meaning).
+    /// The reference's timing divided by `factor`: the gossip interval,
+    /// the health timeouts and the rate window (so a sender may still send
+    /// ten messages per scaled second). The freshness window, which is about
+    /// clock skew, keeps its real-time value.
     pub fn time_scaled(factor: i64) -> GossipConfig {
         let d = GossipConfig::default();
         let factor = factor.max(1);
@@ -75,6 +77,7 @@ impl GossipConfig {
                 suspect_after: d.timeouts.suspect_after / factor,
                 dead_after: d.timeouts.dead_after / factor,
             },
+            rate_window: d.rate_window / factor,
             ..d
         }
     }

@@ -16,6 +16,7 @@ mod peers;
 mod ratelimit;
 mod sim;
 mod time;
+mod transport;
 mod types;
 mod wire;
 
@@ -29,5 +30,6 @@ pub use peers::{PIGGYBACK_PEERS, PeerTable, PeerView};
 pub use ratelimit::RateLimiter;
 pub use sim::{RoundStat, SimConfig, SimReport, simulate_join};
 pub use time::{SECOND, TimestampError, UnixMicros, parse_iso};
+pub use transport::{BindError, Clock, UdpNode};
 pub use types::{MsgType, NodeState, UnknownName};
 pub use wire::{MAX_WIRE_BYTES, WireError, decode_json, decode_json_strict, encode_json};

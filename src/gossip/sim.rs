@@ -97,7 +97,7 @@ pub fn simulate_join(cfg: SimConfig) -> SimReport {
         })
         .collect();
     let keys: Vec<String> = engines.iter().map(|e| e.public_key().to_owned()).collect();
-    for i in 0..n {
+    for (i, engine) in engines[..n].iter_mut().enumerate() {
         let mut view = vec![(i + 1) % n];
         while view.len() < cfg.initial_view.min(n - 1) + 1 {
             let j = rng.below(n);
@@ -106,7 +106,7 @@ pub fn simulate_join(cfg: SimConfig) -> SimReport {
             }
         }
         for j in view {
-            engines[i].add_seed(&id(j), &id(j), &keys[j], T0);
+            engine.add_seed(&id(j), &id(j), &keys[j], T0);
         }
     }
     // Node n joins through node 0.

@@ -12,6 +12,7 @@ mod dedup;
 mod engine;
 mod health;
 mod message;
+mod outgoing;
 mod peers;
 mod ratelimit;
 mod sim;

@@ -126,6 +126,29 @@ fn handle_message(c: &mut Criterion) {
             total
         })
     });
+    // The same stream, 64 datagrams at a time with one batched signature
+    // check; throughput is per message.
+    const BATCH: usize = 64;
+    g.throughput(Throughput::Elements(BATCH as u64));
+    g.bench_function(BenchmarkId::new("handle_batch", BATCH), |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            let mut done = 0u64;
+            while done < iters {
+                let mut e = fresh();
+                let chunk = (iters - done).min((MESSAGES / BATCH) as u64) as usize;
+                let start = Instant::now();
+                for (k, group) in wires.chunks(BATCH).take(chunk).enumerate() {
+                    let refs: Vec<&[u8]> = group.iter().map(Vec::as_slice).collect();
+                    let now = T0.plus((k * BATCH) as i64 * 1000);
+                    black_box(e.handle_batch(&refs, now));
+                }
+                total += start.elapsed();
+                done += chunk as u64;
+            }
+            total
+        })
+    });
     g.finish();
     senders.clear();
 }

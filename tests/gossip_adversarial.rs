@@ -267,3 +267,30 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn batch_handling_equals_one_by_one() {
+    let mut forged = signed(3, MsgType::Ping, 1, T0, vec![]);
+    forged.sign(&key(66)).unwrap();
+    let mut unsigned = signed(4, MsgType::Ping, 1, T0, vec![]);
+    unsigned.signature.clear();
+    let datagrams: Vec<Vec<u8>> = vec![
+        wire(2, MsgType::Ping, 1, T0),
+        wire(2, MsgType::Ping, 1, T0), // duplicate
+        encode_json(&forged),
+        wire(3, MsgType::Announce, 2, T0),
+        encode_json(&unsigned),
+        b"{not json".to_vec(),
+        wire(5, MsgType::Vote, 1, T0),
+        wire(2, MsgType::Leave, 2, T0),
+    ];
+    let refs: Vec<&[u8]> = datagrams.iter().map(Vec::as_slice).collect();
+    let mut batched = local();
+    let mut single = local();
+    let a = batched.handle_batch(&refs, T0);
+    let b: Vec<_> = refs.iter().map(|d| single.handle_message(d, T0)).collect();
+    assert_eq!(a, b);
+    assert_eq!(batched.snapshot(), single.snapshot());
+    assert!(matches!(a[2], Err(Rejected::BadSignature { .. })));
+    assert!(matches!(a[1], Err(Rejected::Duplicate { .. })));
+}

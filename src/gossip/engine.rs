@@ -199,6 +199,18 @@ impl GossipEngine {
         msg: GossipMessage,
         now: UnixMicros,
     ) -> Result<Handled, Rejected> {
+        self.handle_checked(msg, now, None)
+    }
+
+    /// [`handle_decoded`](Self::handle_decoded) with an optional signature
+    /// verdict computed ahead of time for a given key: it is used only if
+    /// the engine, at this point, would check the message with that key.
+    pub(super) fn handle_checked(
+        &mut self,
+        msg: GossipMessage,
+        now: UnixMicros,
+        verdict: Option<(String, bool)>,
+    ) -> Result<Handled, Rejected> {
         if !self.rate.admit(&msg.sender_id, now.0) {
             return Err(Rejected::RateLimited {
                 sender_id: clip(&msg.sender_id),
@@ -221,7 +233,11 @@ impl GossipEngine {
         };
         // Checked before the duplicate test so that forged copies cannot
         // poison the seen set (the reference's SEC-016 note).
-        if !msg.verify_signature(&key_hex) {
+        let verified = match verdict {
+            Some((key, ok)) if key == key_hex => ok,
+            _ => msg.verify_signature(&key_hex),
+        };
+        if !verified {
             return Err(Rejected::BadSignature {
                 sender_id: clip(&msg.sender_id),
             });

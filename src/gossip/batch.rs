@@ -68,6 +68,9 @@ impl GossipEngine {
     }
 }
 
+// Short-lived, one per datagram: boxing the big variant would only add
+// an allocation.
+#[allow(clippy::large_enum_variant)]
 enum Prepared {
     /// Checkable in the batch.
     Ready(Digest, Signature, PublicKey),

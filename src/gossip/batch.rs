@@ -3,8 +3,9 @@
 
 use crate::pci::{BatchItem, Digest, PublicKey, Signature, verify_batch};
 
-use super::engine::{GossipEngine, Handled, Rejected};
+use super::engine::GossipEngine;
 use super::message::GossipMessage;
+use super::outcome::{Handled, Rejected};
 use super::time::UnixMicros;
 use super::wire::decode_json_strict;
 

@@ -12,8 +12,9 @@
 use crate::pci::{RandomSource, SigningKey, SplitMix64};
 
 use super::config::GossipConfig;
-use super::engine::{GossipEngine, Handled};
+use super::engine::GossipEngine;
 use super::message::GossipMessage;
+use super::outcome::Handled;
 use super::time::{SECOND, UnixMicros};
 
 /// What to simulate.

@@ -13,9 +13,10 @@ use tokio::task::JoinHandle;
 use crate::pci::{SigningKey, SplitMix64};
 
 use super::config::GossipConfig;
-use super::engine::{GossipEngine, Handled};
+use super::engine::GossipEngine;
 use super::health::Transition;
 use super::message::GossipMessage;
+use super::outcome::Handled;
 use super::time::UnixMicros;
 use super::wire::encode_json;
 

@@ -314,8 +314,14 @@ fn from_raw(raw: &RawValue) -> Result<PyValue, PyValueError> {
         b't' => PyValue::Bool(true),
         b'f' => PyValue::Bool(false),
         b'n' => PyValue::None,
+        // The raw text was validated as a JSON number. serde_json's own
+        // float parsing (without its `float_roundtrip` feature) is not
+        // always correctly rounded; `str::parse` is, like Python's `float`,
+        // and like `json.loads` it gives inf for out-of-range exponents.
         _ if text.contains(['.', 'e', 'E']) => {
-            PyValue::Float(serde_json::from_str(text).map_err(json_error)?)
+            PyValue::Float(text.parse().map_err(|_| PyValueError::Json {
+                message: format!("{text:?} is not a number"),
+            })?)
         }
         _ => PyValue::Int(text.parse()?),
     })
@@ -338,6 +344,23 @@ mod tests {
         assert_eq!(
             v.to_json(JsonStyle::PYTHON_SORTED),
             r#"{"a": [1e+16, -0.0, 1, true, null, "x"], "b": -1004639749848046373151, "c": {}}"#
+        );
+    }
+
+    #[test]
+    fn floats_parse_correctly_rounded() {
+        // serde_json's fast path gives ...848 here; Python and `str::parse` ...849.
+        assert_eq!(
+            PyValue::from_json("0.9112945786936849").unwrap(),
+            PyValue::Float(0.9112945786936849)
+        );
+        assert_eq!(
+            PyValue::from_json("0.9112945786936849").unwrap().repr(),
+            "0.9112945786936849"
+        );
+        assert_eq!(
+            PyValue::from_json("1e400").unwrap(),
+            PyValue::Float(f64::INFINITY)
         );
     }
 

@@ -1,0 +1,216 @@
+//! Gossip hot paths: codecs, signatures, message handling, and the peer
+//! table at 10^3..10^6 peers.
+
+mod common;
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use bizra::gossip::{
+    GossipConfig, GossipEngine, GossipMessage, PeerTable, SECOND, Timeouts, UnixMicros,
+    decode_binary, decode_json, encode_binary, encode_json,
+};
+use bizra::pci::{BatchItem, SigningKey, SplitMix64, domain_digest, verify_batch};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+const T0: UnixMicros = UnixMicros(1_770_120_000_000_000);
+const SIZES: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
+
+fn key(n: u32) -> SigningKey {
+    let mut seed = [7u8; 32];
+    seed[..4].copy_from_slice(&n.to_le_bytes());
+    SigningKey::from_seed(&seed)
+}
+
+fn engine(n: u32) -> GossipEngine {
+    GossipEngine::new(
+        &format!("node-{n}"),
+        "127.0.0.1:7000",
+        key(n),
+        GossipConfig::default(),
+        Box::new(SplitMix64::new(1)),
+    )
+}
+
+/// A signed PING as a node with a few peers sends it.
+fn ping() -> GossipMessage {
+    let mut sender = engine(1);
+    for n in 2..8 {
+        sender.add_seed(
+            &format!("node-{n}"),
+            &format!("10.0.0.{n}:7654"),
+            &key(n).public_key().to_hex(),
+            T0,
+        );
+    }
+    sender.create_ping(T0)
+}
+
+fn codecs_and_signatures(c: &mut Criterion) {
+    let msg = ping();
+    let json = encode_json(&msg);
+    let binary = encode_binary(&msg);
+    let mut g = c.benchmark_group("gossip");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("json_decode/ping", |b| {
+        b.iter(|| decode_json(black_box(&json)).unwrap())
+    });
+    g.bench_function("binary_decode/ping", |b| {
+        b.iter(|| decode_binary(black_box(&binary)).unwrap())
+    });
+    let k = key(1);
+    g.bench_function("sign/ping", |b| {
+        b.iter_batched_ref(
+            || msg.clone(),
+            |m| m.sign(black_box(&k)).unwrap(),
+            BatchSize::SmallInput,
+        )
+    });
+    let pk = k.public_key().to_hex();
+    g.bench_function("verify/ping", |b| {
+        b.iter(|| assert!(black_box(&msg).verify_signature(&pk)))
+    });
+    for n in [64usize, 1024] {
+        let digests: Vec<_> = (0..n).map(|i| domain_digest(&i.to_le_bytes())).collect();
+        let keys: Vec<_> = (0..n as u32).map(key).collect();
+        let sigs: Vec<_> = keys.iter().zip(&digests).map(|(k, d)| k.sign(d)).collect();
+        let pubs: Vec<_> = keys.iter().map(SigningKey::public_key).collect();
+        let items: Vec<BatchItem<'_>> = (0..n)
+            .map(|i| BatchItem {
+                digest: &digests[i],
+                signature: &sigs[i],
+                key: &pubs[i],
+            })
+            .collect();
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::new("batch_verify", n), &items, |b, items| {
+            b.iter(|| assert!(verify_batch(black_box(items)).iter().all(|ok| *ok)))
+        });
+    }
+    g.finish();
+}
+
+/// Signed PINGs from 256 known senders, each well under the rate limit.
+fn handle_message(c: &mut Criterion) {
+    const SENDERS: u32 = 256;
+    const MESSAGES: usize = 8192;
+    let mut senders: Vec<GossipEngine> = (0..SENDERS).map(|n| engine(100 + n)).collect();
+    let wires: Vec<Vec<u8>> = (0..MESSAGES)
+        .map(|i| encode_json(&senders[i % SENDERS as usize].create_ping(T0)))
+        .collect();
+    let fresh = || {
+        let mut e = engine(1);
+        for s in &senders {
+            e.add_seed(s.node_id(), s.address(), s.public_key(), T0);
+        }
+        e
+    };
+    let mut g = c.benchmark_group("gossip");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("handle_message/signed_ping", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            let mut done = 0u64;
+            while done < iters {
+                let mut e = fresh();
+                let chunk = (iters - done).min(MESSAGES as u64) as usize;
+                let start = Instant::now();
+                for (i, w) in wires[..chunk].iter().enumerate() {
+                    // 1 ms apart: each sender speaks every 256 ms.
+                    let now = T0.plus(i as i64 * 1000);
+                    black_box(e.handle_message(w, now).unwrap());
+                }
+                total += start.elapsed();
+                done += chunk as u64;
+            }
+            total
+        })
+    });
+    // The same stream, 64 datagrams at a time with one batched signature
+    // check; throughput is per message.
+    const BATCH: usize = 64;
+    g.throughput(Throughput::Elements(BATCH as u64));
+    g.bench_function(BenchmarkId::new("handle_batch", BATCH), |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            let mut done = 0u64;
+            while done < iters {
+                let mut e = fresh();
+                let chunk = (iters - done).min((MESSAGES / BATCH) as u64) as usize;
+                let start = Instant::now();
+                for (k, group) in wires.chunks(BATCH).take(chunk).enumerate() {
+                    let refs: Vec<&[u8]> = group.iter().map(Vec::as_slice).collect();
+                    let now = T0.plus((k * BATCH) as i64 * 1000);
+                    black_box(e.handle_batch(&refs, now));
+                }
+                total += start.elapsed();
+                done += chunk as u64;
+            }
+            total
+        })
+    });
+    g.finish();
+    senders.clear();
+}
+
+fn table(n: usize, spacing: i64) -> PeerTable {
+    let mut t = PeerTable::with_timeouts(Timeouts::default());
+    for i in 0..n {
+        let mut key = [0u8; 32];
+        key[..8].copy_from_slice(&(i as u64).to_le_bytes());
+        let ip = format!("10.{}.{}.{}:7654", i >> 16 & 255, i >> 8 & 255, i & 255);
+        t.add(
+            &format!("node-{i}"),
+            &ip,
+            key,
+            UnixMicros(i as i64 * spacing),
+        );
+    }
+    t
+}
+
+fn peer_table(c: &mut Criterion) {
+    let mut g = c.benchmark_group("gossip");
+    for n in SIZES {
+        // Spread over the suspect timeout, so every check finds the same
+        // number of peers due.
+        let spacing = 5 * SECOND / n as i64;
+        let mut t = table(n, spacing);
+        let mut rng = SplitMix64::new(9);
+        let queries: Vec<String> = (0..4096)
+            .map(|_| format!("node-{}", bizra::pci::RandomSource::below(&mut rng, n)))
+            .collect();
+        g.throughput(Throughput::Elements(1));
+        g.bench_with_input(BenchmarkId::new("peer_lookup", n), &queries, |b, q| {
+            let mut i = 0;
+            b.iter(|| {
+                i = (i + 1) & 4095;
+                black_box(t.lookup(&q[i]).unwrap())
+            })
+        });
+        // One check with DUE peers past their deadline; each is found
+        // SUSPECT and then heard from again, so the state is steady.
+        const DUE: i64 = 10;
+        let mut now = 5 * SECOND;
+        g.throughput(Throughput::Elements(DUE as u64));
+        g.bench_function(BenchmarkId::new("health_check", n), |b| {
+            b.iter(|| {
+                now += DUE * spacing;
+                let changes = t.check_health(UnixMicros(now));
+                for ch in &changes {
+                    let idx = t.lookup(&ch.node_id).unwrap();
+                    t.touch(idx, UnixMicros(now));
+                }
+                black_box(changes.len())
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = common::criterion();
+    targets = codecs_and_signatures, handle_message, peer_table
+}
+criterion_main!(benches);

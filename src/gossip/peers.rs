@@ -1,0 +1,319 @@
+//! The peer table: O(1) lookup by id, a compact record per peer, the alive
+//! set for sampling, the five most recently seen peers for piggyback, and
+//! the health schedule (see [`super::health`]).
+
+use std::hash::{BuildHasher, RandomState};
+
+use hashbrown::HashTable;
+
+use super::health::{Schedule, next_due};
+use super::message::PeerUpdate;
+use super::time::UnixMicros;
+use super::types::NodeState;
+
+/// How many peers piggyback on each outgoing message (the reference's
+/// `_collect_piggyback(max_items=5)`).
+pub const PIGGYBACK_PEERS: usize = 5;
+
+const NOT_ALIVE: u32 = u32::MAX;
+
+/// One peer, kept small: 104 bytes plus its id and address text. The
+/// reference never changes `patterns_contributed` of a peer (records from
+/// piggyback do not carry it over), so it is always 0 and not stored.
+#[derive(Debug, Clone)]
+pub(crate) struct Peer {
+    pub(crate) id: Box<str>,
+    pub(crate) address: Box<str>,
+    pub(crate) key: [u8; 32],
+    pub(crate) last_seen: i64,
+    pub(crate) ihsan_average: f64,
+    pub(crate) incarnation: i64,
+    /// Due time of this peer's live health entry (`i64::MAX`: none).
+    pub(crate) due: i64,
+    /// Index in `alive`, or `NOT_ALIVE`.
+    alive_pos: u32,
+    pub(crate) state: NodeState,
+}
+
+/// A read-only view of one peer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeerView {
+    /// The peer's id.
+    pub node_id: String,
+    /// Its `host:port`.
+    pub address: String,
+    /// Its key, lowercase hex.
+    pub public_key: String,
+    /// What we believe about it.
+    pub state: NodeState,
+    /// Its incarnation.
+    pub incarnation: i64,
+    /// When we last heard from it (or learnt of it).
+    pub last_seen: UnixMicros,
+    /// Its average Ihsān score.
+    pub ihsan_average: f64,
+    /// Patterns it contributed.
+    pub patterns_contributed: i64,
+}
+
+/// Peers per storage chunk: the table grows a chunk at a time, so it never
+/// holds more than one chunk of spare room (a doubling `Vec` can hold as
+/// much spare as data) and never copies the whole table to grow.
+const CHUNK: usize = 4096;
+
+/// Peers interned to dense `u32` indices. Peers are never removed (the
+/// reference never forgets one either), so an index names a peer forever
+/// and index order is insertion order. The id index is a hash table of
+/// bare `u32`s hashed by the id stored in the peer (4 bytes a slot instead
+/// of a map's key copy), with SipHash keyed per table, so ids chosen by an
+/// attacker cannot force collisions.
+#[derive(Debug, Default)]
+pub struct PeerTable {
+    index: HashTable<u32>,
+    hasher: RandomState,
+    chunks: Vec<Vec<Peer>>,
+    len: usize,
+    alive: Vec<u32>,
+    /// (last_seen, index) of the most recently seen peers, newest first,
+    /// ties in insertion order (Python's stable `sorted(reverse=True)`).
+    recent: Vec<(i64, u32)>,
+    pub(crate) schedule: Schedule,
+}
+
+impl PeerTable {
+    /// The index of `id`, if known. O(1).
+    pub fn lookup(&self, id: &str) -> Option<u32> {
+        let hash = self.hasher.hash_one(id);
+        self.index.find(hash, |&i| *self.get(i).id == *id).copied()
+    }
+
+    /// How many peers are known.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether no peer is known.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// How many peers are ALIVE.
+    pub fn alive_count(&self) -> usize {
+        self.alive.len()
+    }
+
+    /// The id interned at `idx`.
+    pub fn id(&self, idx: u32) -> &str {
+        &self.get(idx).id
+    }
+
+    pub(crate) fn get(&self, idx: u32) -> &Peer {
+        let i = idx as usize;
+        &self.chunks[i / CHUNK][i % CHUNK]
+    }
+
+    fn get_mut(&mut self, idx: u32) -> &mut Peer {
+        let i = idx as usize;
+        &mut self.chunks[i / CHUNK][i % CHUNK]
+    }
+
+    /// Indices of ALIVE peers (in no particular order).
+    pub fn alive(&self) -> &[u32] {
+        &self.alive
+    }
+
+    /// Adds a new ALIVE peer seen at `now`; `None` if `id` is known already.
+    pub fn add(&mut self, id: &str, address: &str, key: [u8; 32], now: UnixMicros) -> Option<u32> {
+        if self.lookup(id).is_some() {
+            return None;
+        }
+        Some(self.insert(id, address, key, now))
+    }
+
+    /// Adds a peer seen (or learnt of) at `now`. The caller checks it is new.
+    pub(crate) fn insert(
+        &mut self,
+        id: &str,
+        address: &str,
+        key: [u8; 32],
+        now: UnixMicros,
+    ) -> u32 {
+        let idx = u32::try_from(self.len).expect("fewer than 2^32 peers");
+        if self.len.is_multiple_of(CHUNK) {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        let chunks = &self.chunks;
+        let hasher = &self.hasher;
+        let hash = hasher.hash_one(id);
+        self.index.insert_unique(hash, idx, |&i| {
+            let i = i as usize;
+            hasher.hash_one(&*chunks[i / CHUNK][i % CHUNK].id)
+        });
+        self.chunks.last_mut().expect("pushed above").push(Peer {
+            id: id.into(),
+            address: address.into(),
+            key,
+            last_seen: now.0,
+            ihsan_average: 0.95,
+            incarnation: 0,
+            due: i64::MAX,
+            alive_pos: NOT_ALIVE,
+            state: NodeState::Left,
+        });
+        self.len += 1;
+        self.set_state(idx, NodeState::Alive, now);
+        self.note_seen(idx);
+        idx
+    }
+
+    /// Marks a peer heard from at `now`: ALIVE, `last_seen = now`.
+    pub fn touch(&mut self, idx: u32, now: UnixMicros) {
+        let peer = self.get_mut(idx);
+        let went_back = now.0 < peer.last_seen;
+        peer.last_seen = now.0;
+        self.set_state(idx, NodeState::Alive, now);
+        if went_back {
+            self.rebuild_recent();
+        } else {
+            self.note_seen(idx);
+        }
+    }
+
+    /// Applies a piggybacked record to a known peer (the caller checked the
+    /// incarnation is higher).
+    pub(crate) fn apply_update(&mut self, idx: u32, update: &PeerUpdate, now: UnixMicros) {
+        let peer = self.get_mut(idx);
+        peer.incarnation = update.incarnation;
+        peer.ihsan_average = update.ihsan_average;
+        self.set_state(idx, update.state, now);
+    }
+
+    /// Sets a state, keeping the alive set and the health schedule right.
+    pub fn set_state(&mut self, idx: u32, state: NodeState, now: UnixMicros) {
+        let alive_len = self.alive.len() as u32;
+        let peer = self.get_mut(idx);
+        let was_alive = peer.alive_pos != NOT_ALIVE;
+        peer.state = state;
+        if state == NodeState::Alive && !was_alive {
+            peer.alive_pos = alive_len;
+            self.alive.push(idx);
+        } else if state != NodeState::Alive && was_alive {
+            let pos = peer.alive_pos as usize;
+            peer.alive_pos = NOT_ALIVE;
+            self.alive.swap_remove(pos);
+            if let Some(&moved) = self.alive.get(pos) {
+                self.get_mut(moved).alive_pos = pos as u32;
+            }
+        }
+        let timeouts = self.schedule.timeouts;
+        let peer = self.get_mut(idx);
+        let due = next_due(&timeouts, peer.state, peer.last_seen, now.0);
+        if let Some(due) = due
+            && due < peer.due
+        {
+            peer.due = due;
+            self.schedule.push(due, idx);
+        }
+    }
+
+    fn note_seen(&mut self, idx: u32) {
+        let t = self.get(idx).last_seen;
+        self.recent.retain(|&(_, i)| i != idx);
+        let at = self
+            .recent
+            .iter()
+            .position(|&(rt, ri)| t > rt || (t == rt && idx < ri))
+            .unwrap_or(self.recent.len());
+        self.recent.insert(at, (t, idx));
+        self.recent.truncate(PIGGYBACK_PEERS);
+    }
+
+    fn rebuild_recent(&mut self) {
+        let mut all: Vec<(i64, u32)> = (0..self.len as u32)
+            .map(|i| (self.get(i).last_seen, i))
+            .collect();
+        all.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        all.truncate(PIGGYBACK_PEERS);
+        self.recent = all;
+    }
+
+    /// The most recently seen peers, newest first (at most five).
+    pub fn recent(&self) -> impl Iterator<Item = u32> + '_ {
+        self.recent.iter().map(|&(_, i)| i)
+    }
+
+    /// The peer at `idx` as a piggyback record.
+    pub fn record(&self, idx: u32) -> PeerUpdate {
+        let p = self.get(idx);
+        PeerUpdate {
+            node_id: p.id.to_string(),
+            address: p.address.to_string(),
+            public_key: crate::pci::to_hex(&p.key),
+            state: p.state,
+            incarnation: p.incarnation,
+            ihsan_average: p.ihsan_average,
+            patterns_contributed: 0,
+        }
+    }
+
+    /// The peer at `idx` as a view.
+    pub fn view(&self, idx: u32) -> PeerView {
+        let r = self.record(idx);
+        PeerView {
+            node_id: r.node_id,
+            address: r.address,
+            public_key: r.public_key,
+            state: r.state,
+            incarnation: r.incarnation,
+            last_seen: UnixMicros(self.get(idx).last_seen),
+            ihsan_average: r.ihsan_average,
+            patterns_contributed: r.patterns_contributed,
+        }
+    }
+
+    /// Every peer in insertion order.
+    pub fn views(&self) -> Vec<PeerView> {
+        (0..self.len as u32).map(|i| self.view(i)).collect()
+    }
+}
+
+impl PeerTable {
+    /// The reference's `check_peer_health` at `now`, touching only peers
+    /// whose deadline passed. Returns the changes made.
+    pub fn check_health(&mut self, now: UnixMicros) -> Vec<super::health::Transition> {
+        let mut changes = Vec::new();
+        while let Some((due, idx)) = self.schedule.pop_due(now.0) {
+            let peer = self.get_mut(idx);
+            if peer.due != due {
+                continue; // superseded by an earlier entry
+            }
+            peer.due = i64::MAX;
+            let (from, last_seen) = (peer.state, peer.last_seen);
+            match super::health::rule(&self.schedule.timeouts, from, last_seen, now.0) {
+                Some(to) => {
+                    self.set_state(idx, to, now);
+                    changes.push(super::health::Transition {
+                        node_id: self.id(idx).to_string(),
+                        from,
+                        to,
+                    });
+                }
+                // Popped early: reschedule at the real due time.
+                None => self.set_state(idx, from, now),
+            }
+        }
+        changes
+    }
+
+    /// Heap entries held (stale ones included), for tests and benches.
+    pub fn scheduled(&self) -> usize {
+        self.schedule.len()
+    }
+
+    /// A table whose health timeouts are `timeouts`.
+    pub fn with_timeouts(timeouts: super::health::Timeouts) -> PeerTable {
+        let mut t = PeerTable::default();
+        t.schedule.timeouts = timeouts;
+        t
+    }
+}

@@ -33,4 +33,11 @@ if [ -n "$want" ] && [ "$have" != "$want" ]; then
   cargo install --locked --version "$want" gungraun-runner
 fi
 
+# Further steps, one file per concern (each idempotent).
+for step in scripts/install.d/*.sh; do
+  [ -e "$step" ] || continue
+  say "running ${step}"
+  bash "$step"
+done
+
 say "ok"

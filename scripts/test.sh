@@ -17,4 +17,10 @@ step "cargo test"
 cargo test --workspace --all-targets --locked
 step "cargo test --doc"
 cargo test --workspace --doc --locked
+# Further checks, one file per concern.
+for extra in scripts/test.d/*.sh; do
+  [ -e "$extra" ] || continue
+  step "$extra"
+  bash "$extra"
+done
 step "all green"

@@ -12,7 +12,10 @@
 //!
 //! Unknown fields are ignored, so newer additions do not break reading. The
 //! bench id is `<group>/<function>/<id>` (or `<group>/<function>` without an
-//! id), matching the Criterion ids of the same hot path.
+//! id), matching the Criterion ids of the same hot path. A gungraun id must
+//! be an identifier, so a parameter that starts with a digit is written with
+//! a leading `_` (`_100`, `_5x384`); the underscore is dropped here so that
+//! both suites name the bench alike (`session_dag/lineage/100`).
 
 use std::path::Path;
 use std::time::SystemTime;
@@ -108,9 +111,18 @@ fn bench_id(doc: &Doc<'_>) -> Result<BenchId, CollectError> {
     let group = group.ok_or_else(|| doc.error("group", "missing, and module_path has no group"))?;
     let mut raw = format!("{group}/{function}");
     if let Some(id) = doc.get("id").and_then(Value::as_str) {
-        raw = format!("{raw}/{id}");
+        raw = format!("{raw}/{}", parameter(id));
     }
     BenchId::parse(&raw).map_err(|e| doc.error("id", e.to_string()))
+}
+
+/// The bench parameter a gungraun id stands for: `_100` → `100`; any other
+/// id as it is.
+fn parameter(id: &str) -> &str {
+    match id.strip_prefix('_') {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest,
+        _ => id,
+    }
 }
 
 /// The new `Ir` total of a Callgrind profile in any known layout.
@@ -156,6 +168,25 @@ mod tests {
         assert_eq!(ms.len(), 1);
         assert_eq!(ms[0].bench.as_str(), "ntu/observe/w5");
         assert_eq!(ms[0].estimate, 1015.0);
+    }
+
+    /// A summary written by gungraun 0.20 in this workspace (`cargo bench
+    /// --bench instructions -- --save-summary=json`); its terminal output
+    /// read `Instructions: 1023` for this bench.
+    #[test]
+    fn reads_a_real_gungraun_0_20_summary_and_drops_the_id_underscore() {
+        let ms = collect(&Path::new(DATA).join("v7-real")).unwrap();
+        assert_eq!(ms.len(), 1);
+        assert_eq!(ms[0].bench.as_str(), "session_dag/lineage/1000");
+        assert_eq!(ms[0].estimate, 1023.0);
+    }
+
+    #[test]
+    fn only_a_digit_after_the_underscore_is_a_parameter() {
+        assert_eq!(parameter("_100"), "100");
+        assert_eq!(parameter("_5x384"), "5x384");
+        assert_eq!(parameter("_private"), "_private");
+        assert_eq!(parameter("w64"), "w64");
     }
 
     #[test]

@@ -2,49 +2,17 @@
 //! table at 10^3..10^6 peers.
 
 mod common;
+mod inputs;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use bizra::gossip::{
-    GossipConfig, GossipEngine, GossipMessage, PeerTable, SECOND, Timeouts, UnixMicros,
-    decode_binary, decode_json, encode_binary, encode_json,
+    GossipEngine, SECOND, UnixMicros, decode_binary, decode_json, encode_binary, encode_json,
 };
 use bizra::pci::{BatchItem, SigningKey, SplitMix64, domain_digest, verify_batch};
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-
-const T0: UnixMicros = UnixMicros(1_770_120_000_000_000);
-const SIZES: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
-
-fn key(n: u32) -> SigningKey {
-    let mut seed = [7u8; 32];
-    seed[..4].copy_from_slice(&n.to_le_bytes());
-    SigningKey::from_seed(&seed)
-}
-
-fn engine(n: u32) -> GossipEngine {
-    GossipEngine::new(
-        &format!("node-{n}"),
-        "127.0.0.1:7000",
-        key(n),
-        GossipConfig::default(),
-        Box::new(SplitMix64::new(1)),
-    )
-}
-
-/// A signed PING as a node with a few peers sends it.
-fn ping() -> GossipMessage {
-    let mut sender = engine(1);
-    for n in 2..8 {
-        sender.add_seed(
-            &format!("node-{n}"),
-            &format!("10.0.0.{n}:7654"),
-            &key(n).public_key().to_hex(),
-            T0,
-        );
-    }
-    sender.create_ping(T0)
-}
+use inputs::gossip::{SIZES, T0, engine, key, ping, table};
 
 fn codecs_and_signatures(c: &mut Criterion) {
     let msg = ping();
@@ -151,22 +119,6 @@ fn handle_message(c: &mut Criterion) {
     });
     g.finish();
     senders.clear();
-}
-
-fn table(n: usize, spacing: i64) -> PeerTable {
-    let mut t = PeerTable::with_timeouts(Timeouts::default());
-    for i in 0..n {
-        let mut key = [0u8; 32];
-        key[..8].copy_from_slice(&(i as u64).to_le_bytes());
-        let ip = format!("10.{}.{}.{}:7654", i >> 16 & 255, i >> 8 & 255, i & 255);
-        t.add(
-            &format!("node-{i}"),
-            &ip,
-            key,
-            UnixMicros(i as i64 * spacing),
-        );
-    }
-    t
 }
 
 fn peer_table(c: &mut Criterion) {

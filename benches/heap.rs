@@ -16,6 +16,8 @@
 use std::hint::black_box;
 use std::path::PathBuf;
 
+mod inputs;
+
 use bizra::ntu::{Ntu, NtuConfig};
 
 #[global_allocator]
@@ -63,6 +65,34 @@ fn ntu_units(window: usize) -> (u64, u64) {
     })
 }
 
+fn fate_contexts() -> (u64, u64) {
+    const N: usize = 10_000;
+    measure(N as u64, || {
+        (0..N).map(|_| inputs::fate::context()).collect::<Vec<_>>()
+    })
+}
+
+fn peer_entries() -> (u64, u64) {
+    const N: usize = 100_000;
+    measure(N as u64, || inputs::gossip::table(N, 1))
+}
+
+/// Heap a leader keeps per vote received (the record, the duplicate and
+/// replay sets), with the network's votes built beforehand.
+fn vote_records() -> (u64, u64) {
+    const N: u32 = 1_000;
+    let net = inputs::consensus::network(N);
+    let mut leader = inputs::consensus::leader_for(&net);
+    let before = live_bytes();
+    for vote in &net.votes {
+        // A node count no quorum reaches: every vote is recorded.
+        leader.receive_vote(vote, 1 << 30).expect("valid vote");
+    }
+    let after = live_bytes();
+    black_box(&leader);
+    (after.saturating_sub(before), u64::from(N))
+}
+
 const PROBES: &[Probe] = &[
     Probe {
         id: "ntu/state/w5",
@@ -71,6 +101,18 @@ const PROBES: &[Probe] = &[
     Probe {
         id: "ntu/state/w64",
         run: || ntu_units(64),
+    },
+    Probe {
+        id: "fate/context/default",
+        run: fate_contexts,
+    },
+    Probe {
+        id: "gossip/peer_entry/100000",
+        run: peer_entries,
+    },
+    Probe {
+        id: "consensus/vote_record/1000",
+        run: vote_records,
     },
 ];
 

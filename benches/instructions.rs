@@ -17,7 +17,11 @@ mod inputs;
 
 use std::hint::black_box;
 
+use bizra::consensus::{ConsensusEngine, Vote};
 use bizra::fate::{FateGate, FateScore, HookContext, HookExecutor, SystemClock};
+use bizra::gossip::{
+    GossipEngine, GossipMessage, PeerTable, decode_binary, decode_json, encode_binary, encode_json,
+};
 use bizra::ntu::{Ntu, NtuState};
 use bizra::py::PyValue;
 use bizra::session_dag::{SessionDag, SessionState};
@@ -92,6 +96,90 @@ fn calculate_simple(batch: Batch) -> (SnrResult, Batch) {
     (black_box(result.expect("finite score")), batch)
 }
 
+fn json_wire() -> Vec<u8> {
+    encode_json(&inputs::gossip::ping())
+}
+
+fn binary_wire() -> Vec<u8> {
+    encode_binary(&inputs::gossip::ping())
+}
+
+#[library_benchmark]
+#[bench::ping(setup = json_wire, teardown = discard)]
+fn json_decode(wire: Vec<u8>) -> (GossipMessage, Vec<u8>) {
+    (
+        black_box(decode_json(black_box(&wire)).expect("valid")),
+        wire,
+    )
+}
+
+#[library_benchmark]
+#[bench::ping(setup = binary_wire, teardown = discard)]
+fn binary_decode(wire: Vec<u8>) -> (GossipMessage, Vec<u8>) {
+    (
+        black_box(decode_binary(black_box(&wire)).expect("valid")),
+        wire,
+    )
+}
+
+fn signed_ping() -> (GossipMessage, String) {
+    (
+        inputs::gossip::ping(),
+        inputs::gossip::key(1).public_key().to_hex(),
+    )
+}
+
+#[library_benchmark]
+#[bench::ping(setup = signed_ping, teardown = discard)]
+fn verify(input: (GossipMessage, String)) -> (bool, (GossipMessage, String)) {
+    (
+        black_box(input.0.verify_signature(black_box(&input.1))),
+        input,
+    )
+}
+
+#[library_benchmark]
+#[bench::signed_ping(setup = inputs::gossip::receiver_and_ping, teardown = discard)]
+fn handle_message(input: (GossipEngine, Vec<u8>)) -> (GossipEngine, Vec<u8>) {
+    let (mut engine, wire) = input;
+    let handled = engine.handle_message(black_box(&wire), inputs::gossip::T0);
+    black_box(handled.expect("accepted"));
+    (engine, wire)
+}
+
+/// A table of `n` peers and the id of one of them.
+fn table_and_id(n: usize) -> (PeerTable, String) {
+    (inputs::gossip::table(n, 1), format!("node-{}", n / 2))
+}
+
+#[library_benchmark]
+#[bench::_1000(setup = table_and_id, teardown = discard, args = (1000))]
+#[bench::_10000(setup = table_and_id, teardown = discard, args = (10000))]
+#[bench::_100000(setup = table_and_id, teardown = discard, args = (100000))]
+fn peer_lookup(input: (PeerTable, String)) -> (PeerTable, String) {
+    black_box(input.0.lookup(black_box(&input.1)).expect("known peer"));
+    input
+}
+
+/// A leader with 64 registered voters and the first voter's vote.
+fn leader_and_vote() -> (ConsensusEngine, Vote) {
+    let net = inputs::consensus::network(64);
+    let leader = inputs::consensus::leader_for(&net);
+    (leader, net.votes[0].clone())
+}
+
+#[library_benchmark]
+#[bench::single(setup = leader_and_vote, teardown = discard)]
+fn receive_vote(input: (ConsensusEngine, Vote)) -> (ConsensusEngine, Vote) {
+    let (mut leader, vote) = input;
+    black_box(
+        leader
+            .receive_vote(black_box(&vote), 1 << 30)
+            .expect("valid vote"),
+    );
+    (leader, vote)
+}
+
 type Chain = (SessionDag, String, String);
 
 #[library_benchmark]
@@ -125,5 +213,23 @@ library_benchmark_group!(name = ntu, benchmarks = [observe]);
 library_benchmark_group!(name = fate, benchmarks = [validate, digest, hook_chain]);
 library_benchmark_group!(name = snr, benchmarks = [compute, calculate_simple]);
 library_benchmark_group!(name = session_dag, benchmarks = [lineage, add]);
+library_benchmark_group!(
+    name = gossip,
+    benchmarks = [
+        json_decode,
+        binary_decode,
+        verify,
+        handle_message,
+        peer_lookup
+    ]
+);
+library_benchmark_group!(name = consensus, benchmarks = [receive_vote]);
 
-main!(library_benchmark_groups = ntu, fate, snr, session_dag);
+main!(
+    library_benchmark_groups = ntu,
+    fate,
+    snr,
+    session_dag,
+    gossip,
+    consensus
+);

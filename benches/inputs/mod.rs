@@ -3,7 +3,9 @@
 
 #![allow(dead_code)]
 
+pub mod consensus;
 pub mod fate;
+pub mod gossip;
 pub mod ntu;
 pub mod session_dag;
 pub mod snr;

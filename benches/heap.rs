@@ -77,6 +77,12 @@ fn peer_entries() -> (u64, u64) {
     measure(N as u64, || inputs::gossip::table(N, 1))
 }
 
+/// The whole heap of a table of a million peers (one object).
+fn million_peer_table() -> (u64, u64) {
+    let (bytes, _) = measure(1, || inputs::gossip::table(1_000_000, 1));
+    (bytes, 1)
+}
+
 /// Heap a leader keeps per vote received (the record, the duplicate and
 /// replay sets), with the network's votes built beforehand.
 fn vote_records() -> (u64, u64) {
@@ -109,6 +115,10 @@ const PROBES: &[Probe] = &[
     Probe {
         id: "gossip/peer_entry/100000",
         run: peer_entries,
+    },
+    Probe {
+        id: "gossip/peer_table/1000000",
+        run: million_peer_table,
     },
     Probe {
         id: "consensus/vote_record/1000",

@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, then runs every bench suite.
-# BIZRA_BENCH_PROFILE=quick (default) or full chooses the measurement profile.
+# The main job: installs what is missing, then runs the harness over every
+# suite (Criterion, instruction counts, heap probes), appends the run to the
+# history and judges it against targets.toml, the baseline and the
+# history's control limits. Exit code: 0 all well, 1 a regression, broken
+# gate or drift, 2 a usage or input error.
+#
+# Arguments go to `harness run` (e.g. --profile full, --filter REGEX).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install.sh
-cargo bench --workspace --locked "$@"
+cargo build --release --locked -p harness
+target/release/harness run "$@"
+target/release/harness check

@@ -12,3 +12,4 @@ pub mod probe;
 pub mod render;
 pub mod stats;
 pub mod targets;
+pub mod worktree;

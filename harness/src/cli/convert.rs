@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::commands::{
-    AnalyzeConfig, BaselineAction, BaselineConfig, CheckConfig, Command, ExportConfig,
-    ExportFormat, ImportConfig, ImportTool, RunConfig, Suite,
+    AnalyzeConfig, BaselineAction, BaselineConfig, CheckConfig, Command, CompareConfig,
+    ExportConfig, ExportFormat, ImportConfig, ImportTool, MergeConfig, RunConfig, Shard, Suite,
 };
 use crate::judge::CompareSettings;
 
@@ -20,6 +20,42 @@ fn settings(j: &Judging) -> Result<CompareSettings, String> {
         min_effect: j.min_effect,
         ..CompareSettings::default()
     })
+}
+
+fn profile(p: ProfileArg) -> String {
+    match p {
+        ProfileArg::Quick => "quick",
+        ProfileArg::Full => "full",
+    }
+    .to_owned()
+}
+
+fn compare(a: CompareArgs) -> Result<Command, String> {
+    let s = settings(&a.judging)?;
+    if a.rounds == 0 {
+        return Err("--rounds must be at least 1".into());
+    }
+    let filter = a
+        .filter
+        .map(|f| regex::Regex::new(&f).map_err(|e| format!("--filter {f:?}: {e}")))
+        .transpose()?;
+    Ok(Command::Compare(CompareConfig {
+        base: a.base,
+        head: a.head,
+        rounds: a.rounds,
+        filter,
+        profile: profile(a.profile),
+        repo: a.repo,
+        target_dir: a.target_dir,
+        history: a.history,
+        out: a.out,
+        settings: crate::judge::PairedSettings {
+            alpha: s.alpha,
+            min_effect: s.min_effect,
+            ..Default::default()
+        },
+        format: a.format,
+    }))
 }
 
 fn suite(s: SuiteArg) -> Suite {
@@ -49,6 +85,10 @@ impl Cli {
                     require: a.require.into_iter().map(suite).collect(),
                     history: a.history,
                     workspace: a.workspace,
+                    shard: a
+                        .shard
+                        .map(|t| t.parse::<Shard>().map_err(|e| format!("--{e}")))
+                        .transpose()?,
                 })
             }
             Sub::Check(a) => Command::Check(CheckConfig {
@@ -115,6 +155,12 @@ impl Cli {
             Sub::Analyze(a) => Command::Analyze(AnalyzeConfig {
                 history: a.history,
                 format: a.format,
+            }),
+            Sub::Compare(a) => compare(a)?,
+            Sub::Merge(a) => Command::Merge(MergeConfig {
+                files: a.files,
+                out: a.out,
+                history: a.history,
             }),
         })
     }

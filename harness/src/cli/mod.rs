@@ -48,6 +48,14 @@ enum Sub {
         after_help = "Exit codes: 0 in control; 1 a series drifts at its latest run; 2 a usage or input error."
     )]
     Analyze(AnalyzeArgs),
+    /// Measure two revisions in temporary worktrees, interleaved, and
+    /// judge head against base pair by pair.
+    #[command(
+        after_help = "Exit codes: 0 no regression; 1 a bench regressed; 2 a usage or input error, or a revision that does not build."
+    )]
+    Compare(CompareArgs),
+    /// Combine the records of `run --shard K/N` jobs into one run.
+    Merge(MergeArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -80,6 +88,60 @@ struct RunArgs {
     /// Workspace root holding Cargo.toml and benches/.
     #[arg(long, default_value = ".")]
     workspace: PathBuf,
+    /// Run only shard K of N (1-based): a deterministic slice of the
+    /// bench files, for a CI matrix; combine with `harness merge`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct CompareArgs {
+    /// Base revision (branch, tag or commit), e.g. origin/main.
+    #[arg(long, value_name = "REV")]
+    base: String,
+    /// Head revision.
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    head: String,
+    /// Interleaved rounds (A B, B A, ...); 5 or more for wall time.
+    #[arg(long, default_value_t = 6)]
+    rounds: usize,
+    /// Only benches whose id matches this regular expression.
+    #[arg(long, value_name = "REGEX")]
+    filter: Option<String>,
+    /// Measurement profile, passed to the benches as BIZRA_BENCH_PROFILE.
+    #[arg(long, value_enum, default_value = "quick")]
+    profile: ProfileArg,
+    /// A folder inside the git repository.
+    #[arg(long, default_value = ".")]
+    repo: PathBuf,
+    /// Keep the two cargo target folders here (e.g. a CI cache)
+    /// [default: a temporary folder].
+    #[arg(long, value_name = "DIR")]
+    target_dir: Option<PathBuf>,
+    /// History whose noise sets the instruction-count threshold.
+    #[arg(long, default_value = DEFAULT_PATH)]
+    history: PathBuf,
+    /// Also write the comparison as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    judging: Judging,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
+struct MergeArgs {
+    /// Run records or histories written by the shards.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Write the merged run record here.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Append the merged run to this history.
+    #[arg(long, value_name = "FILE")]
+    history: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

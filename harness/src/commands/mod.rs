@@ -5,9 +5,13 @@ mod analyze;
 mod baseline;
 mod check;
 mod common;
+mod compare;
 mod export;
 mod import;
+mod merge;
 mod run;
+mod shard;
+mod suites;
 
 use std::path::PathBuf;
 
@@ -17,6 +21,7 @@ use crate::judge::CompareSettings;
 use crate::render::Format;
 
 pub use common::Outcome;
+pub use shard::{Shard, ShardError};
 
 /// A suite of benches, by the tool that measures it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +47,8 @@ pub struct RunConfig {
     pub history: PathBuf,
     /// Workspace root.
     pub workspace: PathBuf,
+    /// Only this slice of the bench jobs.
+    pub shard: Option<Shard>,
 }
 
 /// `harness check`.
@@ -144,6 +151,45 @@ pub struct AnalyzeConfig {
     pub format: Format,
 }
 
+/// `harness compare`.
+#[derive(Debug, Clone)]
+pub struct CompareConfig {
+    /// Base revision.
+    pub base: String,
+    /// Head revision.
+    pub head: String,
+    /// Interleaved rounds.
+    pub rounds: usize,
+    /// Only benches whose id matches.
+    pub filter: Option<Regex>,
+    /// Measurement profile.
+    pub profile: String,
+    /// A folder inside the repository.
+    pub repo: PathBuf,
+    /// Where the two target folders live (kept, e.g. for a CI cache);
+    /// else a temporary folder.
+    pub target_dir: Option<PathBuf>,
+    /// History whose noise sets the instruction-count threshold.
+    pub history: PathBuf,
+    /// Write the comparison as JSON here.
+    pub out: Option<PathBuf>,
+    /// Judging settings.
+    pub settings: crate::judge::PairedSettings,
+    /// Output format.
+    pub format: Format,
+}
+
+/// `harness merge`.
+#[derive(Debug, Clone)]
+pub struct MergeConfig {
+    /// Shard records or histories.
+    pub files: Vec<PathBuf>,
+    /// Write the merged run here.
+    pub out: Option<PathBuf>,
+    /// Append the merged run here.
+    pub history: Option<PathBuf>,
+}
+
 /// A parsed, validated command.
 #[derive(Debug, Clone)]
 pub enum Command {
@@ -159,6 +205,10 @@ pub enum Command {
     Import(ImportConfig),
     /// Analyse a history.
     Analyze(AnalyzeConfig),
+    /// Paired base-versus-head comparison.
+    Compare(CompareConfig),
+    /// Combine shard records.
+    Merge(MergeConfig),
 }
 
 /// Runs the command.
@@ -170,5 +220,7 @@ pub fn execute(command: Command) -> anyhow::Result<Outcome> {
         Command::Export(c) => export::export(&c),
         Command::Import(c) => import::import(&c),
         Command::Analyze(c) => analyze::analyze(&c),
+        Command::Compare(c) => compare::compare(&c),
+        Command::Merge(c) => merge::merge(&c),
     }
 }

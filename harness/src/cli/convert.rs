@@ -4,7 +4,8 @@
 use super::*;
 use crate::commands::{
     AnalyzeConfig, BaselineAction, BaselineConfig, CheckConfig, Command, CompareConfig,
-    ExportConfig, ExportFormat, ImportConfig, ImportTool, MergeConfig, RunConfig, Shard, Suite,
+    ExportConfig, ExportFormat, ImportConfig, ImportTool, MergeConfig, PublishConfig,
+    PublishSource, RunConfig, Shard, Suite,
 };
 use crate::judge::CompareSettings;
 
@@ -55,6 +56,64 @@ fn compare(a: CompareArgs) -> Result<Command, String> {
             ..Default::default()
         },
         format: a.format,
+    }))
+}
+
+/// A pull request number from `GITHUB_REF` (`refs/pull/N/merge`).
+fn pr_from_ref(r: &str) -> Option<u64> {
+    r.strip_prefix("refs/pull/")?
+        .split('/')
+        .next()?
+        .parse()
+        .ok()
+}
+
+fn publish(a: PublishArgs) -> Result<Command, String> {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    for (flag, secs) in [("--retry-delay", a.retry_delay), ("--timeout", a.timeout)] {
+        if !(secs.is_finite() && secs >= 0.0 && secs < 3600.0) {
+            return Err(format!("{flag} {secs}: give seconds between 0 and 3600"));
+        }
+    }
+    if let Some(r) = &a.repo
+        && r.split('/').filter(|p| !p.is_empty()).count() != 2
+    {
+        return Err(format!("--repo {r:?}: expected OWNER/NAME"));
+    }
+    let source = match (a.source.compare, a.source.run) {
+        (Some(f), _) => PublishSource::Compare(f),
+        (None, run) => PublishSource::Check(CheckConfig {
+            settings: CompareSettings::default(),
+            run,
+            targets: None,
+            history: a.history,
+            baseline: None,
+            baselines: "baselines".into(),
+            format: Format::Markdown,
+        }),
+    };
+    Ok(Command::Publish(PublishConfig {
+        source,
+        repo: a.repo.or_else(|| env("GITHUB_REPOSITORY")),
+        pr: a
+            .pr
+            .or_else(|| env("GITHUB_REF").as_deref().and_then(pr_from_ref)),
+        token: env("GITHUB_TOKEN"),
+        api: a
+            .api
+            .or_else(|| env("GITHUB_API_URL"))
+            .unwrap_or_else(|| "https://api.github.com".into()),
+        links: crate::publish::Links {
+            dashboard: a.dashboard,
+            flamegraphs: a.flamegraphs,
+        },
+        step_summary: env("GITHUB_STEP_SUMMARY").map(Into::into),
+        retry: crate::publish::Retry {
+            attempts: a.attempts.max(1),
+            base_delay: std::time::Duration::from_secs_f64(a.retry_delay),
+            timeout: std::time::Duration::from_secs_f64(a.timeout),
+        },
+        print_body: a.print,
     }))
 }
 
@@ -157,6 +216,7 @@ impl Cli {
                 format: a.format,
             }),
             Sub::Compare(a) => compare(a)?,
+            Sub::Publish(a) => publish(a)?,
             Sub::Merge(a) => Command::Merge(MergeConfig {
                 files: a.files,
                 out: a.out,

@@ -56,6 +56,12 @@ enum Sub {
     Compare(CompareArgs),
     /// Combine the records of `run --shard K/N` jobs into one run.
     Merge(MergeArgs),
+    /// Post the verdict as one pull-request comment (created once, then
+    /// updated), write the job summary and print annotations.
+    #[command(
+        after_help = "Reads GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_REF, GITHUB_API_URL and GITHUB_STEP_SUMMARY.\nA comment that cannot be posted is a warning. Exit codes: 0 no regression; 1 a regression; 2 a usage or input error."
+    )]
+    Publish(PublishArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -129,6 +135,53 @@ struct CompareArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+}
+
+#[derive(Debug, Args)]
+#[group(id = "source", required = true, multiple = false)]
+struct PublishSourceArgs {
+    /// A comparison written by `harness compare --out FILE`.
+    #[arg(long, value_name = "FILE", group = "source")]
+    compare: Option<PathBuf>,
+    /// A run record, judged as `harness check --run FILE` would.
+    #[arg(long, value_name = "FILE", group = "source")]
+    run: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct PublishArgs {
+    #[command(flatten)]
+    source: PublishSourceArgs,
+    /// Repository as OWNER/NAME [default: $GITHUB_REPOSITORY].
+    #[arg(long, value_name = "OWNER/NAME")]
+    repo: Option<String>,
+    /// Pull request number [default: from $GITHUB_REF refs/pull/N/...].
+    #[arg(long, value_name = "N")]
+    pr: Option<u64>,
+    /// REST API root [default: $GITHUB_API_URL, else https://api.github.com].
+    #[arg(long, value_name = "URL")]
+    api: Option<String>,
+    /// Link to the dashboard.
+    #[arg(long, value_name = "URL")]
+    dashboard: Option<String>,
+    /// Base URL of flamegraphs (`<URL>/<bench id>/profile/flamegraph.svg`).
+    #[arg(long, value_name = "URL")]
+    flamegraphs: Option<String>,
+    /// Attempts per request (5xx, 429 and timeouts are retried).
+    #[arg(long, default_value_t = 3)]
+    attempts: u32,
+    /// Seconds before the first retry, doubled each time.
+    #[arg(long, default_value_t = 1.0)]
+    retry_delay: f64,
+    /// Seconds before one request times out.
+    #[arg(long, default_value_t = 20.0)]
+    timeout: f64,
+    /// History file (with --run).
+    #[arg(long, default_value = DEFAULT_PATH)]
+    history: PathBuf,
+    /// Also print the comment's Markdown.
+    #[arg(long)]
+    print: bool,
 }
 
 #[derive(Debug, Args)]

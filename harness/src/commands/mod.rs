@@ -9,6 +9,7 @@ mod compare;
 mod export;
 mod import;
 mod merge;
+mod publish;
 mod run;
 mod shard;
 mod suites;
@@ -190,6 +191,38 @@ pub struct MergeConfig {
     pub history: Option<PathBuf>,
 }
 
+/// What `harness publish` reports.
+#[derive(Debug, Clone)]
+pub enum PublishSource {
+    /// A comparison written by `harness compare --out FILE`.
+    Compare(PathBuf),
+    /// A run, judged as `harness check` would.
+    Check(CheckConfig),
+}
+
+/// `harness publish`.
+#[derive(Debug, Clone)]
+pub struct PublishConfig {
+    /// What to report.
+    pub source: PublishSource,
+    /// `owner/name`.
+    pub repo: Option<String>,
+    /// Pull request number.
+    pub pr: Option<u64>,
+    /// API token.
+    pub token: Option<String>,
+    /// API root URL.
+    pub api: String,
+    /// Dashboard and flamegraph links.
+    pub links: crate::publish::Links,
+    /// The job summary file to append to.
+    pub step_summary: Option<PathBuf>,
+    /// Retries and timeout of each request.
+    pub retry: crate::publish::Retry,
+    /// Also print the comment's Markdown.
+    pub print_body: bool,
+}
+
 /// A parsed, validated command.
 #[derive(Debug, Clone)]
 pub enum Command {
@@ -209,6 +242,8 @@ pub enum Command {
     Compare(CompareConfig),
     /// Combine shard records.
     Merge(MergeConfig),
+    /// Report to a pull request.
+    Publish(PublishConfig),
 }
 
 /// Runs the command.
@@ -222,5 +257,6 @@ pub fn execute(command: Command) -> anyhow::Result<Outcome> {
         Command::Analyze(c) => analyze::analyze(&c),
         Command::Compare(c) => compare::compare(&c),
         Command::Merge(c) => merge::merge(&c),
+        Command::Publish(c) => publish::publish(&c),
     }
 }

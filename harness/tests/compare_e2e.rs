@@ -6,6 +6,7 @@ mod common;
 
 use std::path::Path;
 
+use common::fake_github::FakeGithub;
 use common::harness;
 use predicates::prelude::*;
 
@@ -112,6 +113,83 @@ fn compare_flags_exactly_the_slowed_bench_and_lists_the_renamed_one() {
             .read_dir()
             .is_ok_and(|mut d| d.next().is_some())
     );
+
+    // Publishing it: one POST with the regression first; exit 1 stands.
+    let gh = FakeGithub::start(|r, _| match r.method.as_str() {
+        "GET" => Some((200, "[]".into())),
+        _ => Some((201, r#"{"id": 3}"#.into())),
+    });
+    let step_summary = dir.path().join("summary.md");
+    harness(&repo)
+        .args(["publish", "--compare"])
+        .arg(&out)
+        .args(["--repo", "acme/toy", "--api", &gh.url])
+        .args(["--dashboard", "https://acme.example/bench/"])
+        .env("GITHUB_TOKEN", "sekrit")
+        .env("GITHUB_REF", "refs/pull/12/merge")
+        .env("GITHUB_STEP_SUMMARY", &step_summary)
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("::error title=toy/beta/2000 REGRESSED::")
+                .and(predicate::str::contains("created comment 3 on acme/toy#12")),
+        );
+    let seen = gh.seen();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[1].method, "POST");
+    assert_eq!(seen[1].path, "/repos/acme/toy/issues/12/comments");
+    assert_eq!(seen[1].headers["authorization"], "Bearer sekrit");
+    let sent: serde_json::Value = serde_json::from_str(&seen[1].body).unwrap();
+    let body = sent["body"].as_str().unwrap();
+    assert!(body.starts_with("<!-- bizra-harness -->\n## Benchmarks: REGRESSION"));
+    let regressions = body.find("### Regressions (1)").unwrap();
+    let unchanged = body.find("<details><summary>Unchanged (1)").expect(body);
+    let beta = body.find("`toy/beta/2000`").unwrap();
+    assert!(regressions < beta && beta < unchanged);
+    assert!(body.find("`toy/alpha/2000`").unwrap() > unchanged);
+    assert!(body.contains("Added: toy/delta/2000") && body.contains("Removed: toy/gamma/2000"));
+    assert!(body.contains("[Dashboard](https://acme.example/bench/)"));
+    assert_eq!(
+        std::fs::read_to_string(&step_summary).unwrap(),
+        format!("{body}\n")
+    );
+
+    // A fork's read-only token: a warning, and the verdict's exit code.
+    let denied = FakeGithub::start(|_, _| Some((403, r#"{"message": "nope"}"#.into())));
+    harness(&repo)
+        .args(["publish", "--compare"])
+        .arg(&out)
+        .args(["--repo", "acme/toy", "--pr", "12", "--api", &denied.url])
+        .env("GITHUB_TOKEN", "read-only")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("::warning title=PR comment not posted::")
+                .and(predicate::str::contains("403")),
+        );
+}
+
+#[test]
+fn publish_without_a_token_warns_and_keeps_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.json");
+    std::fs::write(
+        &file,
+        r#"{"base": {"rev": "main", "commit": "aaaaaaaaaaaa"},
+            "head": {"rev": "HEAD", "commit": "bbbbbbbbbbbb"},
+            "rounds": 6, "rows": [], "added": [], "removed": []}"#,
+    )
+    .unwrap();
+    harness(dir.path())
+        .args(["publish", "--compare"])
+        .arg(&file)
+        .args(["--repo", "acme/toy", "--pr", "1"])
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("no GITHUB_TOKEN"));
 }
 
 #[test]

@@ -71,7 +71,7 @@ fn pr_from_ref(r: &str) -> Option<u64> {
 fn publish(a: PublishArgs) -> Result<Command, String> {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     for (flag, secs) in [("--retry-delay", a.retry_delay), ("--timeout", a.timeout)] {
-        if !(secs.is_finite() && secs >= 0.0 && secs < 3600.0) {
+        if !((0.0..3600.0).contains(&secs)) {
             return Err(format!("{flag} {secs}: give seconds between 0 and 3600"));
         }
     }

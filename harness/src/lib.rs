@@ -9,6 +9,8 @@ pub mod history;
 pub mod judge;
 pub mod model;
 pub mod probe;
+pub mod publish;
 pub mod render;
 pub mod stats;
 pub mod targets;
+pub mod worktree;

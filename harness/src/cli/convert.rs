@@ -3,8 +3,9 @@
 
 use super::*;
 use crate::commands::{
-    AnalyzeConfig, BaselineAction, BaselineConfig, CheckConfig, Command, ExportConfig,
-    ExportFormat, ImportConfig, ImportTool, RunConfig, Suite,
+    AnalyzeConfig, BaselineAction, BaselineConfig, CheckConfig, Command, CompareConfig,
+    ExportConfig, ExportFormat, ImportConfig, ImportTool, MergeConfig, PublishConfig,
+    PublishSource, RunConfig, Shard, Suite,
 };
 use crate::judge::CompareSettings;
 
@@ -20,6 +21,100 @@ fn settings(j: &Judging) -> Result<CompareSettings, String> {
         min_effect: j.min_effect,
         ..CompareSettings::default()
     })
+}
+
+fn profile(p: ProfileArg) -> String {
+    match p {
+        ProfileArg::Quick => "quick",
+        ProfileArg::Full => "full",
+    }
+    .to_owned()
+}
+
+fn compare(a: CompareArgs) -> Result<Command, String> {
+    let s = settings(&a.judging)?;
+    if a.rounds == 0 {
+        return Err("--rounds must be at least 1".into());
+    }
+    let filter = a
+        .filter
+        .map(|f| regex::Regex::new(&f).map_err(|e| format!("--filter {f:?}: {e}")))
+        .transpose()?;
+    Ok(Command::Compare(CompareConfig {
+        base: a.base,
+        head: a.head,
+        rounds: a.rounds,
+        filter,
+        profile: profile(a.profile),
+        repo: a.repo,
+        target_dir: a.target_dir,
+        history: a.history,
+        out: a.out,
+        settings: crate::judge::PairedSettings {
+            alpha: s.alpha,
+            min_effect: s.min_effect,
+            ..Default::default()
+        },
+        format: a.format,
+    }))
+}
+
+/// A pull request number from `GITHUB_REF` (`refs/pull/N/merge`).
+fn pr_from_ref(r: &str) -> Option<u64> {
+    r.strip_prefix("refs/pull/")?
+        .split('/')
+        .next()?
+        .parse()
+        .ok()
+}
+
+fn publish(a: PublishArgs) -> Result<Command, String> {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    for (flag, secs) in [("--retry-delay", a.retry_delay), ("--timeout", a.timeout)] {
+        if !((0.0..3600.0).contains(&secs)) {
+            return Err(format!("{flag} {secs}: give seconds between 0 and 3600"));
+        }
+    }
+    if let Some(r) = &a.repo
+        && r.split('/').filter(|p| !p.is_empty()).count() != 2
+    {
+        return Err(format!("--repo {r:?}: expected OWNER/NAME"));
+    }
+    let source = match (a.source.compare, a.source.run) {
+        (Some(f), _) => PublishSource::Compare(f),
+        (None, run) => PublishSource::Check(CheckConfig {
+            settings: CompareSettings::default(),
+            run,
+            targets: None,
+            history: a.history,
+            baseline: None,
+            baselines: "baselines".into(),
+            format: Format::Markdown,
+        }),
+    };
+    Ok(Command::Publish(PublishConfig {
+        source,
+        repo: a.repo.or_else(|| env("GITHUB_REPOSITORY")),
+        pr: a
+            .pr
+            .or_else(|| env("GITHUB_REF").as_deref().and_then(pr_from_ref)),
+        token: env("GITHUB_TOKEN"),
+        api: a
+            .api
+            .or_else(|| env("GITHUB_API_URL"))
+            .unwrap_or_else(|| "https://api.github.com".into()),
+        links: crate::publish::Links {
+            dashboard: a.dashboard,
+            flamegraphs: a.flamegraphs,
+        },
+        step_summary: env("GITHUB_STEP_SUMMARY").map(Into::into),
+        retry: crate::publish::Retry {
+            attempts: a.attempts.max(1),
+            base_delay: std::time::Duration::from_secs_f64(a.retry_delay),
+            timeout: std::time::Duration::from_secs_f64(a.timeout),
+        },
+        print_body: a.print,
+    }))
 }
 
 fn suite(s: SuiteArg) -> Suite {
@@ -49,6 +144,10 @@ impl Cli {
                     require: a.require.into_iter().map(suite).collect(),
                     history: a.history,
                     workspace: a.workspace,
+                    shard: a
+                        .shard
+                        .map(|t| t.parse::<Shard>().map_err(|e| format!("--{e}")))
+                        .transpose()?,
                 })
             }
             Sub::Check(a) => Command::Check(CheckConfig {
@@ -115,6 +214,13 @@ impl Cli {
             Sub::Analyze(a) => Command::Analyze(AnalyzeConfig {
                 history: a.history,
                 format: a.format,
+            }),
+            Sub::Compare(a) => compare(a)?,
+            Sub::Publish(a) => publish(a)?,
+            Sub::Merge(a) => Command::Merge(MergeConfig {
+                files: a.files,
+                out: a.out,
+                history: a.history,
             }),
         })
     }

@@ -48,6 +48,20 @@ enum Sub {
         after_help = "Exit codes: 0 in control; 1 a series drifts at its latest run; 2 a usage or input error."
     )]
     Analyze(AnalyzeArgs),
+    /// Measure two revisions in temporary worktrees, interleaved, and
+    /// judge head against base pair by pair.
+    #[command(
+        after_help = "Exit codes: 0 no regression; 1 a bench regressed; 2 a usage or input error, or a revision that does not build."
+    )]
+    Compare(CompareArgs),
+    /// Combine the records of `run --shard K/N` jobs into one run.
+    Merge(MergeArgs),
+    /// Post the verdict as one pull-request comment (created once, then
+    /// updated), write the job summary and print annotations.
+    #[command(
+        after_help = "Reads GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_REF, GITHUB_API_URL and GITHUB_STEP_SUMMARY.\nA comment that cannot be posted is a warning. Exit codes: 0 no regression; 1 a regression; 2 a usage or input error."
+    )]
+    Publish(PublishArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -80,6 +94,107 @@ struct RunArgs {
     /// Workspace root holding Cargo.toml and benches/.
     #[arg(long, default_value = ".")]
     workspace: PathBuf,
+    /// Run only shard K of N (1-based): a deterministic slice of the
+    /// bench files, for a CI matrix; combine with `harness merge`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct CompareArgs {
+    /// Base revision (branch, tag or commit), e.g. origin/main.
+    #[arg(long, value_name = "REV")]
+    base: String,
+    /// Head revision.
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    head: String,
+    /// Interleaved rounds (A B, B A, ...); 5 or more for wall time.
+    #[arg(long, default_value_t = 6)]
+    rounds: usize,
+    /// Only benches whose id matches this regular expression.
+    #[arg(long, value_name = "REGEX")]
+    filter: Option<String>,
+    /// Measurement profile, passed to the benches as BIZRA_BENCH_PROFILE.
+    #[arg(long, value_enum, default_value = "quick")]
+    profile: ProfileArg,
+    /// A folder inside the git repository.
+    #[arg(long, default_value = ".")]
+    repo: PathBuf,
+    /// Keep the two cargo target folders here (e.g. a CI cache)
+    /// [default: a temporary folder].
+    #[arg(long, value_name = "DIR")]
+    target_dir: Option<PathBuf>,
+    /// History whose noise sets the instruction-count threshold.
+    #[arg(long, default_value = DEFAULT_PATH)]
+    history: PathBuf,
+    /// Also write the comparison as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    judging: Judging,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
+#[group(id = "source", required = true, multiple = false)]
+struct PublishSourceArgs {
+    /// A comparison written by `harness compare --out FILE`.
+    #[arg(long, value_name = "FILE", group = "source")]
+    compare: Option<PathBuf>,
+    /// A run record, judged as `harness check --run FILE` would.
+    #[arg(long, value_name = "FILE", group = "source")]
+    run: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct PublishArgs {
+    #[command(flatten)]
+    source: PublishSourceArgs,
+    /// Repository as OWNER/NAME [default: $GITHUB_REPOSITORY].
+    #[arg(long, value_name = "OWNER/NAME")]
+    repo: Option<String>,
+    /// Pull request number [default: from $GITHUB_REF refs/pull/N/...].
+    #[arg(long, value_name = "N")]
+    pr: Option<u64>,
+    /// REST API root [default: $GITHUB_API_URL, else https://api.github.com].
+    #[arg(long, value_name = "URL")]
+    api: Option<String>,
+    /// Link to the dashboard.
+    #[arg(long, value_name = "URL")]
+    dashboard: Option<String>,
+    /// Base URL of flamegraphs (`<URL>/<bench id>/profile/flamegraph.svg`).
+    #[arg(long, value_name = "URL")]
+    flamegraphs: Option<String>,
+    /// Attempts per request (5xx, 429 and timeouts are retried).
+    #[arg(long, default_value_t = 3)]
+    attempts: u32,
+    /// Seconds before the first retry, doubled each time.
+    #[arg(long, default_value_t = 1.0)]
+    retry_delay: f64,
+    /// Seconds before one request times out.
+    #[arg(long, default_value_t = 20.0)]
+    timeout: f64,
+    /// History file (with --run).
+    #[arg(long, default_value = DEFAULT_PATH)]
+    history: PathBuf,
+    /// Also print the comment's Markdown.
+    #[arg(long)]
+    print: bool,
+}
+
+#[derive(Debug, Args)]
+struct MergeArgs {
+    /// Run records or histories written by the shards.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Write the merged run record here.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Append the merged run to this history.
+    #[arg(long, value_name = "FILE")]
+    history: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

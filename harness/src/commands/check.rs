@@ -16,6 +16,16 @@ const DEFAULT_TARGETS: &str = "targets.toml";
 
 /// Runs the check.
 pub fn check(c: &CheckConfig) -> anyhow::Result<Outcome> {
+    let report = report(c)?;
+    let doc = document(&report);
+    Ok(Outcome {
+        stdout: c.format.renderer().render(&doc),
+        code: u8::from(report.failed()),
+    })
+}
+
+/// Judges the chosen run (what `check` prints, and `publish --run` posts).
+pub fn report(c: &CheckConfig) -> anyhow::Result<Report> {
     let all = load_history(&c.history)?;
     let run = chosen_run(c.run.as_deref(), &c.history, &all)?;
     let fingerprint = run.machine.fingerprint();
@@ -111,11 +121,7 @@ pub fn check(c: &CheckConfig) -> anyhow::Result<Outcome> {
         &c.settings,
     );
     report.warnings = warnings;
-    let doc = document(&report);
-    Ok(Outcome {
-        stdout: c.format.renderer().render(&doc),
-        code: u8::from(report.failed()),
-    })
+    Ok(report)
 }
 
 fn pct(x: f64) -> String {

@@ -5,9 +5,14 @@ mod analyze;
 mod baseline;
 mod check;
 mod common;
+mod compare;
 mod export;
 mod import;
+mod merge;
+mod publish;
 mod run;
+mod shard;
+mod suites;
 
 use std::path::PathBuf;
 
@@ -17,6 +22,7 @@ use crate::judge::CompareSettings;
 use crate::render::Format;
 
 pub use common::Outcome;
+pub use shard::{Shard, ShardError};
 
 /// A suite of benches, by the tool that measures it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +48,8 @@ pub struct RunConfig {
     pub history: PathBuf,
     /// Workspace root.
     pub workspace: PathBuf,
+    /// Only this slice of the bench jobs.
+    pub shard: Option<Shard>,
 }
 
 /// `harness check`.
@@ -144,6 +152,77 @@ pub struct AnalyzeConfig {
     pub format: Format,
 }
 
+/// `harness compare`.
+#[derive(Debug, Clone)]
+pub struct CompareConfig {
+    /// Base revision.
+    pub base: String,
+    /// Head revision.
+    pub head: String,
+    /// Interleaved rounds.
+    pub rounds: usize,
+    /// Only benches whose id matches.
+    pub filter: Option<Regex>,
+    /// Measurement profile.
+    pub profile: String,
+    /// A folder inside the repository.
+    pub repo: PathBuf,
+    /// Where the two target folders live (kept, e.g. for a CI cache);
+    /// else a temporary folder.
+    pub target_dir: Option<PathBuf>,
+    /// History whose noise sets the instruction-count threshold.
+    pub history: PathBuf,
+    /// Write the comparison as JSON here.
+    pub out: Option<PathBuf>,
+    /// Judging settings.
+    pub settings: crate::judge::PairedSettings,
+    /// Output format.
+    pub format: Format,
+}
+
+/// `harness merge`.
+#[derive(Debug, Clone)]
+pub struct MergeConfig {
+    /// Shard records or histories.
+    pub files: Vec<PathBuf>,
+    /// Write the merged run here.
+    pub out: Option<PathBuf>,
+    /// Append the merged run here.
+    pub history: Option<PathBuf>,
+}
+
+/// What `harness publish` reports.
+#[derive(Debug, Clone)]
+pub enum PublishSource {
+    /// A comparison written by `harness compare --out FILE`.
+    Compare(PathBuf),
+    /// A run, judged as `harness check` would.
+    Check(CheckConfig),
+}
+
+/// `harness publish`.
+#[derive(Debug, Clone)]
+pub struct PublishConfig {
+    /// What to report.
+    pub source: PublishSource,
+    /// `owner/name`.
+    pub repo: Option<String>,
+    /// Pull request number.
+    pub pr: Option<u64>,
+    /// API token.
+    pub token: Option<String>,
+    /// API root URL.
+    pub api: String,
+    /// Dashboard and flamegraph links.
+    pub links: crate::publish::Links,
+    /// The job summary file to append to.
+    pub step_summary: Option<PathBuf>,
+    /// Retries and timeout of each request.
+    pub retry: crate::publish::Retry,
+    /// Also print the comment's Markdown.
+    pub print_body: bool,
+}
+
 /// A parsed, validated command.
 #[derive(Debug, Clone)]
 pub enum Command {
@@ -159,6 +238,12 @@ pub enum Command {
     Import(ImportConfig),
     /// Analyse a history.
     Analyze(AnalyzeConfig),
+    /// Paired base-versus-head comparison.
+    Compare(CompareConfig),
+    /// Combine shard records.
+    Merge(MergeConfig),
+    /// Report to a pull request.
+    Publish(PublishConfig),
 }
 
 /// Runs the command.
@@ -170,5 +255,8 @@ pub fn execute(command: Command) -> anyhow::Result<Outcome> {
         Command::Export(c) => export::export(&c),
         Command::Import(c) => import::import(&c),
         Command::Analyze(c) => analyze::analyze(&c),
+        Command::Compare(c) => compare::compare(&c),
+        Command::Merge(c) => merge::merge(&c),
+        Command::Publish(c) => publish::publish(&c),
     }
 }

@@ -3,15 +3,19 @@
 //! code follows from [`Report::failed`].
 
 mod compare;
+mod comparison;
 mod drift;
 mod gates;
+mod paired;
 mod verdict;
 
 use serde::Serialize;
 
 pub use compare::{CompareSettings, compare};
+pub use comparison::{Comparison, Side, judge_comparison};
 pub use drift::{DriftReport, drift};
 pub use gates::{apply_gates, judge_complexity, statistic};
+pub use paired::{PairedRow, PairedSettings, Pairs, judge_pairs, pair_rounds};
 pub use verdict::{Change, ComplexityRow, Row, Verdict, show};
 
 use crate::model::{Measurement, Run};

@@ -1,11 +1,11 @@
 //! Verdicts and the rows of a check report.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{Metric, Unit};
 
 /// The outcome for one bench and metric, worst last.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Faster or smaller than the baseline, significantly.

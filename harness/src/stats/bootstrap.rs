@@ -59,6 +59,32 @@ pub fn median_ratio_ci(
     })
 }
 
+/// The percentile bootstrap interval at `level` of the median of one
+/// sample (e.g. the head/base ratios of paired rounds): `(median, lower,
+/// upper)`. `None` on empty or non-finite input, a level outside (0, 1)
+/// or fewer than 100 resamples.
+pub fn median_ci(xs: &[f64], level: f64, resamples: usize, seed: u64) -> Option<RatioCi> {
+    if !(level > 0.0 && level < 1.0) || resamples < 100 || xs.iter().any(|x| !x.is_finite()) {
+        return None;
+    }
+    let center = median(xs)?;
+    let mut rng = Rng::new(seed);
+    let mut buf = vec![0.0; xs.len()];
+    let mut medians = Vec::with_capacity(resamples);
+    for _ in 0..resamples {
+        for slot in buf.iter_mut() {
+            *slot = xs[rng.index(xs.len())];
+        }
+        medians.push(median(&buf)?);
+    }
+    let alpha = (1.0 - level) / 2.0;
+    Some(RatioCi {
+        ratio: center,
+        lower: quantile(&medians, alpha)?,
+        upper: quantile(&medians, 1.0 - alpha)?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +108,19 @@ mod tests {
         let ci = median_ratio_ci(&a, &b, 0.95, 2000, 42).unwrap();
         assert!(ci.lower < 1.0 && ci.upper > 1.0, "{ci:?}");
         assert_eq!(Some(ci), median_ratio_ci(&a, &b, 0.95, 2000, 42));
+    }
+
+    #[test]
+    fn one_sample_interval_brackets_the_median() {
+        let ratios = [1.09, 1.11, 1.10, 1.12, 1.08, 1.10];
+        let ci = median_ci(&ratios, 0.95, 2000, 7).unwrap();
+        assert!((ci.ratio - 1.10).abs() < 1e-12);
+        assert!(
+            ci.lower >= 1.08 && ci.upper <= 1.12 && ci.lower < ci.upper,
+            "{ci:?}"
+        );
+        assert_eq!(median_ci(&[], 0.95, 2000, 7), None);
+        assert_eq!(median_ci(&[f64::NAN], 0.95, 2000, 7), None);
     }
 
     #[test]

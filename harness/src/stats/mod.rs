@@ -15,3 +15,4 @@ pub mod noise;
 pub mod rng;
 pub mod welch;
 pub mod western_electric;
+pub mod wilcoxon;

@@ -1,0 +1,88 @@
+//! `harness publish`: the verdict of a comparison (or a check of a run)
+//! as one PR comment, the job summary and annotations.
+//!
+//! Posting is best effort: without a token, with a fork's read-only token
+//! (403), after 5xx answers on every retry, or on a timeout, it prints a
+//! `::warning` and goes on. The exit code is the verdict's, so a comment
+//! that could not be posted never hides a regression nor invents one.
+
+use std::io::Write;
+
+use anyhow::Context;
+
+use super::check::report;
+use super::common::Outcome;
+use super::{PublishConfig, PublishSource};
+use crate::judge::Comparison;
+use crate::publish::{Client, PostError, Posted, Summary, annotations, render};
+
+/// Publishes and returns the verdict's exit code.
+pub fn publish(c: &PublishConfig) -> anyhow::Result<Outcome> {
+    let summary = match &c.source {
+        PublishSource::Compare(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("{}: cannot read", path.display()))?;
+            let cmp: Comparison = serde_json::from_str(&text).with_context(|| {
+                format!(
+                    "{}: not a comparison from `harness compare --out`",
+                    path.display()
+                )
+            })?;
+            Summary::from(&cmp)
+        }
+        PublishSource::Check(check) => Summary::from(&report(check)?),
+    };
+    let body = render(&summary, &c.links);
+    let mut out = String::new();
+    for a in annotations(&summary) {
+        out.push_str(&a);
+        out.push('\n');
+    }
+    if let Some(path) = &c.step_summary {
+        let written = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(format!("{body}\n").as_bytes()));
+        if let Err(e) = written {
+            out.push_str(&format!(
+                "::warning::cannot write the job summary {}: {e}\n",
+                path.display()
+            ));
+        }
+    }
+    match post(c, &body) {
+        Ok((Posted::Created(id), target)) => {
+            out.push_str(&format!("created comment {id} on {target}\n"))
+        }
+        Ok((Posted::Updated(id), target)) => {
+            out.push_str(&format!("updated comment {id} on {target}\n"))
+        }
+        Err(why) => out.push_str(&format!(
+            "::warning title=PR comment not posted::{}\n",
+            why.replace('\n', " ")
+        )),
+    }
+    if c.print_body {
+        out.push_str(&body);
+    }
+    Ok(Outcome {
+        stdout: out,
+        code: u8::from(summary.failed()),
+    })
+}
+
+/// Posts the comment; the error is the warning's text.
+fn post(c: &PublishConfig, body: &str) -> Result<(Posted, String), String> {
+    let repo = c
+        .repo
+        .as_deref()
+        .ok_or("no --repo and no GITHUB_REPOSITORY")?;
+    let pr = c.pr.ok_or("no --pr and GITHUB_REF is not a pull request")?;
+    let token = c.token.as_deref().ok_or(PostError::NoToken.to_string())?;
+    let client = Client::new(&c.api, token, c.retry).map_err(|e| e.to_string())?;
+    client
+        .upsert_comment(repo, pr, body)
+        .map(|p| (p, format!("{repo}#{pr}")))
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Workflow checkers from PyPI: check-jsonschema (validates
+# .github/workflows against the GitHub workflow schema it ships) and zizmor
+# (audits them for security problems). Installed into a virtualenv under
+# the user's cache folder so the system Python is left alone; skipped when
+# both are already there.
+set -euo pipefail
+
+venv="${BIZRA_TOOLS_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/bizra-workflow-tools}"
+say() { printf '[install] %s\n' "$*" >&2; }
+
+if [ -x "$venv/bin/check-jsonschema" ] && [ -x "$venv/bin/zizmor" ]; then
+  exit 0
+fi
+if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  say "installing python3-venv"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq python3-venv
+fi
+say "installing check-jsonschema and zizmor into ${venv}"
+python3 -m venv "$venv"
+"$venv/bin/pip" install --quiet --disable-pip-version-check check-jsonschema zizmor

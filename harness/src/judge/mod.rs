@@ -10,7 +10,7 @@ mod verdict;
 use serde::Serialize;
 
 pub use compare::{CompareSettings, compare};
-pub use drift::{DriftReport, drift};
+pub use drift::{DriftReport, MIN_REFERENCE, REFERENCE_WINDOW, drift};
 pub use gates::{apply_gates, judge_complexity, statistic};
 pub use verdict::{Change, ComplexityRow, Row, Verdict, show};
 

@@ -4,7 +4,7 @@
 use super::*;
 use crate::commands::{
     AnalyzeConfig, BaselineAction, BaselineConfig, CheckConfig, Command, ExportConfig,
-    ExportFormat, ImportConfig, ImportTool, RunConfig, Suite,
+    ExportFormat, ImportConfig, ImportTool, ReportConfig, RunConfig, Suite,
 };
 use crate::judge::CompareSettings;
 
@@ -116,6 +116,19 @@ impl Cli {
                 history: a.history,
                 format: a.format,
             }),
+            Sub::Report(a) => {
+                if let Some(u) = a.commit_url.as_ref().filter(|u| !u.contains("{sha}")) {
+                    return Err(format!("--commit-url {u:?} must contain {{sha}}"));
+                }
+                Command::Report(ReportConfig {
+                    history: a.history,
+                    targets: a.targets,
+                    out: a.out,
+                    commit_url: a.commit_url,
+                    repo: a.repo,
+                    criterion: a.criterion,
+                })
+            }
         })
     }
 }

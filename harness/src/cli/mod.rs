@@ -48,6 +48,9 @@ enum Sub {
         after_help = "Exit codes: 0 in control; 1 a series drifts at its latest run; 2 a usage or input error."
     )]
     Analyze(AnalyzeArgs),
+    /// Write the HTML dashboard: trends with control limits, gates and
+    /// change points, as a static site.
+    Report(ReportArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -209,6 +212,29 @@ struct AnalyzeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// History file.
+    #[arg(long, default_value = DEFAULT_PATH)]
+    history: PathBuf,
+    /// Gates file [default: targets.toml, read only if it exists].
+    #[arg(long, value_name = "FILE")]
+    targets: Option<PathBuf>,
+    /// Site folder (replaced as a whole).
+    #[arg(long, default_value = "reports/site")]
+    out: PathBuf,
+    /// Link a click on a point opens, with {sha} for the commit, e.g.
+    /// https://github.com/OWNER/REPO/commit/{sha}.
+    #[arg(long, value_name = "TEMPLATE")]
+    commit_url: Option<String>,
+    /// Repository the commit messages are read from.
+    #[arg(long, default_value = ".")]
+    repo: PathBuf,
+    /// Criterion's output folder, searched for flamegraphs and reports.
+    #[arg(long, default_value = "target/criterion")]
+    criterion: PathBuf,
 }
 
 mod convert;

@@ -7,6 +7,7 @@ mod check;
 mod common;
 mod export;
 mod import;
+mod report;
 mod run;
 
 use std::path::PathBuf;
@@ -144,6 +145,23 @@ pub struct AnalyzeConfig {
     pub format: Format,
 }
 
+/// `harness report`.
+#[derive(Debug, Clone)]
+pub struct ReportConfig {
+    /// History file.
+    pub history: PathBuf,
+    /// Gates file.
+    pub targets: Option<PathBuf>,
+    /// Site folder.
+    pub out: PathBuf,
+    /// Commit link template with `{sha}`.
+    pub commit_url: Option<String>,
+    /// Repository to read commit messages from.
+    pub repo: PathBuf,
+    /// Criterion's output folder, for flamegraphs and reports.
+    pub criterion: PathBuf,
+}
+
 /// A parsed, validated command.
 #[derive(Debug, Clone)]
 pub enum Command {
@@ -159,6 +177,8 @@ pub enum Command {
     Import(ImportConfig),
     /// Analyse a history.
     Analyze(AnalyzeConfig),
+    /// Write the dashboard site.
+    Report(ReportConfig),
 }
 
 /// Runs the command.
@@ -170,5 +190,6 @@ pub fn execute(command: Command) -> anyhow::Result<Outcome> {
         Command::Export(c) => export::export(&c),
         Command::Import(c) => import::import(&c),
         Command::Analyze(c) => analyze::analyze(&c),
+        Command::Report(c) => report::report(&c),
     }
 }

@@ -137,7 +137,7 @@
       if (ok) { shown++; benchShown.add(tr.dataset.bench); }
     }
     $("#f-count").textContent = `${shown} of ${tbody.rows.length} rows`;
-    for (const sec of document.querySelectorAll(".bench")) sec.classList.toggle("hidden", !benchShown.has(sec.dataset.bench));
+    for (const sec of document.querySelectorAll(".bench-section")) sec.classList.toggle("hidden", !benchShown.has(sec.dataset.bench));
     for (const c of document.querySelectorAll(".chart")) c.hidden = !!met && c.dataset.metric !== met;
   }
   for (const id of ["#f-text", "#f-system", "#f-metric", "#f-status"]) $(id).addEventListener("input", applyFilter);
@@ -162,7 +162,7 @@
     const offChart = [];
     for (const g of s.gates) for (const [v, kind] of [[g.max, "gate"], [g.goal, "goal"]]) {
       if (v == null) continue;
-      if (v <= hi + span) see(v); else offChart.push(`${kind} (${g.statistic}) ${fmt(v, s.unit)}`);
+      if (v <= Math.max(hi + 2 * span, hi * 1.5)) see(v); else offChart.push(`${kind} (${g.statistic}) ${fmt(v, s.unit)}`);
     }
     if (lo === hi) { lo = lo * 0.95; hi = hi * 1.05 || 1; }
     const pad = log ? 0 : (hi - lo) * 0.05;
@@ -311,7 +311,7 @@
       const links = [];
       if (b.flamegraph) links.push(`<a href="${esc(b.flamegraph)}">flamegraph</a>`);
       if (b.criterion) links.push(`<a href="${esc(b.criterion)}">Criterion report</a>`);
-      return `<section class="bench" id="bench-${esc(b.stem)}" data-bench="${esc(b.id)}"><header><h3>${esc(b.id)}</h3>${links.join(" ")}</header><div class="charts">` +
+      return `<section class="bench-section" id="bench-${esc(b.stem)}" data-bench="${esc(b.id)}"><header><h3>${esc(b.id)}</h3>${links.join(" ")}</header><div class="charts">` +
         b.charts.map((c, ci) => `<div class="chart" data-b="${bi}" data-c="${ci}" data-metric="${esc(c.metric)}"><div class="note">${esc(c.metric)}: drawing…</div></div>`).join("") +
         `</div></section>`;
     })

@@ -294,3 +294,127 @@ pub fn build(all: &[Run], inputs: &Inputs) -> Page {
         warnings,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dashboard::synthetic::{Spec, bench_id, commits, runs, step_run};
+
+    fn spec() -> Spec {
+        Spec {
+            runs: 36,
+            benches: 3,
+            seed: 42,
+            step: 0.15,
+        }
+    }
+
+    fn page(all: &[Run]) -> Page {
+        let settings = CompareSettings::default();
+        let message = |sha: &str| Some(format!("message of {}", &sha[..4]));
+        build(
+            all,
+            &Inputs {
+                targets: None,
+                settings: &settings,
+                commit_url: Some("https://example.com/c/{sha}".into()),
+                message: &message,
+            },
+        )
+    }
+
+    #[test]
+    fn the_injected_step_is_flagged_with_a_change_point_where_it_began() {
+        let s = spec();
+        let p = page(&runs(&s, &commits(&s)));
+        let stepped = &p
+            .benches
+            .iter()
+            .find(|b| b.id == bench_id(0).as_str())
+            .unwrap();
+        let wall = &stepped.charts[0];
+        assert_eq!(wall.metric, "wall_time_ns");
+        assert_eq!(wall.series.value.len(), 36);
+        assert_eq!(wall.series.change_points, [step_run(&s)]);
+        assert_eq!(wall.series.flags[0].at, step_run(&s));
+        assert_eq!(wall.series.flags[0].rule, 1);
+        let row = p
+            .rows
+            .iter()
+            .find(|r| r.bench == bench_id(0).as_str() && r.metric == "wall_time_ns")
+            .unwrap();
+        assert!(row.verdict.is_some_and(Verdict::fails), "{row:?}");
+        let quiet = &p
+            .benches
+            .iter()
+            .find(|b| b.id != bench_id(0).as_str())
+            .unwrap()
+            .charts[0];
+        assert!(quiet.series.change_points.is_empty(), "{quiet:?}");
+    }
+
+    #[test]
+    fn a_metric_missing_from_early_runs_charts_only_the_runs_that_have_it() {
+        let s = spec();
+        let p = page(&runs(&s, &commits(&s)));
+        let ntu = p
+            .benches
+            .iter()
+            .find(|b| b.id == bench_id(0).as_str())
+            .unwrap();
+        let ir = &ntu.charts[1];
+        assert_eq!(ir.metric, "instructions");
+        assert_eq!(ir.series.value.len(), 36 - 36 / 5);
+        assert_eq!(ir.series.run[0], 36 / 5);
+        assert_eq!(p.runs[0].message.as_deref(), Some("message of 0000"));
+    }
+
+    #[test]
+    fn no_history_is_an_empty_page_and_one_run_a_single_point() {
+        let empty = page(&[]);
+        assert!(empty.runs.is_empty() && empty.rows.is_empty() && empty.machine.is_none());
+        let s = Spec { runs: 1, ..spec() };
+        let p = page(&runs(&s, &commits(&s)));
+        assert_eq!(p.benches[0].charts[0].series.value.len(), 1);
+        assert_eq!(p.benches[0].charts[0].series.center, [None]);
+        assert_eq!(p.rows[0].baseline, None);
+    }
+
+    #[test]
+    fn runs_of_another_machine_are_left_out() {
+        let s = spec();
+        let mut all = runs(&s, &commits(&s));
+        all[3].machine.cpu_model = "Other CPU".into();
+        let p = page(&all);
+        assert_eq!((p.runs_total, p.left_out, p.runs.len()), (36, 1, 35));
+        assert!(p.warnings[0].contains("1 runs from other machines"));
+    }
+
+    /// A snapshot of the JSON of a short chart: the shape the page's script reads.
+    #[test]
+    fn chart_json_snapshot() {
+        let points: Vec<RawPoint> = [10.0, 10.5, 9.5]
+            .iter()
+            .enumerate()
+            .map(|(run, &value)| RawPoint {
+                run,
+                value,
+                interval: (run == 0).then_some((9.0, 11.0)),
+            })
+            .collect();
+        let chart = ChartData {
+            metric: "wall_time_ns".into(),
+            unit: "ns".into(),
+            gates: vec![GateLine {
+                statistic: "p99".into(),
+                max: 12.0,
+                goal: None,
+            }],
+            series: analyse(&points),
+        };
+        assert_eq!(
+            serde_json::to_string(&chart).unwrap(),
+            r#"{"metric":"wall_time_ns","unit":"ns","gates":[{"statistic":"p99","max":12.0,"goal":null}],"run":[0,1,2],"value":[10.0,10.5,9.5],"lo":[9.0,null,null],"hi":[11.0,null,null],"center":[null,null,null],"sigma":[null,null,null],"flags":[],"change_points":[]}"#
+        );
+    }
+}

@@ -162,9 +162,15 @@ mod tests {
     #[test]
     fn a_step_is_flagged_from_where_it_began_and_is_a_change_point() {
         let d = analyse(&points(&noisy_step(30, 20, 10.0, 5)));
-        let first = d.flags.first().expect("flags");
-        assert_eq!((first.at, first.rule, first.up), (20, 1, true), "{d:?}");
-        assert!(d.flags.iter().all(|f| f.at >= 20 && f.up), "{:?}", d.flags);
+        // Rules 2 and 3 also fire now and then on noise; the step must be
+        // flagged by rule 1 at every point from where it began.
+        let after: Vec<(usize, u8, bool)> = d
+            .flags
+            .iter()
+            .filter(|f| f.at >= 20)
+            .map(|f| (f.at, f.rule, f.up))
+            .collect();
+        assert_eq!(after, (20..30).map(|i| (i, 1, true)).collect::<Vec<_>>());
         assert_eq!(d.change_points, [20]);
     }
 

@@ -156,3 +156,76 @@ pub fn write_site(out: &Path, mut page: Page, artefacts: &Artefacts) -> Result<P
     remove(&old)?;
     Ok(page)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dashboard::synthetic::{Spec, bench_id, commits, runs};
+    use crate::dashboard::{Inputs, build};
+    use crate::judge::CompareSettings;
+
+    fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                out.extend(files(&p));
+            } else {
+                out.push((
+                    p.strip_prefix(dir).unwrap().to_owned(),
+                    std::fs::read(&p).unwrap(),
+                ));
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn rerunning_gives_byte_identical_sites_and_copies_the_flamegraph() {
+        let tmp = tempfile::tempdir().unwrap();
+        let crit = tmp.path().join("criterion").join(bench_id(0).as_str());
+        std::fs::create_dir_all(crit.join("profile")).unwrap();
+        std::fs::write(crit.join("profile/flamegraph.svg"), "<svg/>").unwrap();
+        let s = Spec {
+            runs: 12,
+            benches: 2,
+            seed: 1,
+            step: 0.1,
+        };
+        let all = runs(&s, &commits(&s));
+        let settings = CompareSettings::default();
+        let none = |_: &str| None;
+        let inputs = Inputs {
+            targets: None,
+            settings: &settings,
+            commit_url: None,
+            message: &none,
+        };
+        let artefacts = Artefacts {
+            criterion: tmp.path().join("criterion"),
+        };
+        let out = tmp.path().join("site");
+        let page = write_site(&out, build(&all, &inputs), &artefacts).unwrap();
+        let first = files(&out);
+        write_site(&out, build(&all, &inputs), &artefacts).unwrap();
+        assert_eq!(first, files(&out));
+        let stem = bench_id(0).file_stem();
+        let (with, without): (Vec<_>, Vec<_>) = page
+            .benches
+            .iter()
+            .partition(|b| b.id == bench_id(0).as_str());
+        assert_eq!(
+            with[0].flamegraph.as_deref(),
+            Some(format!("benches/{stem}/flamegraph.svg").as_str())
+        );
+        assert!(without[0].flamegraph.is_none());
+        assert!(out.join(format!("benches/{stem}/flamegraph.svg")).is_file());
+        // Nothing of the temporary folders is left beside the site.
+        let left: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left.len(), 2, "{left:?}");
+    }
+}

@@ -86,9 +86,10 @@ try {
   check((await page.locator(".chart").count()) === charts.length, `a chart per bench and metric (${charts.length})`);
   await drawAll(page);
   const drawn = await page.$$eval(".chart", (els) => els.map((e) => ({
-    metric: e.dataset.metric, points: +e.dataset.points, circles: e.querySelectorAll("circle.pt").length,
+    b: +e.dataset.b, c: +e.dataset.c, points: +e.dataset.points, circles: e.querySelectorAll("circle.pt").length,
   })));
-  check(drawn.every((d, i) => d.points === charts[i].points && d.circles === charts[i].points),
+  const want = (d) => data.benches[d.b].charts[d.c].value.length;
+  check(drawn.length === charts.length && drawn.every((d) => d.points === want(d) && d.circles === want(d)),
     `each chart has its number of points (${charts.map((c) => c.points).join(", ")})`);
   check(charts.some((c) => c.points < data.runs.length), "a metric missing from some runs has fewer points");
   const stepped = page.locator("#bench-ntu__observe__w16 .chart[data-metric=wall_time_ns]");
@@ -99,6 +100,7 @@ try {
   check((await stepped.locator("line.gate").count()) === 1 && (await stepped.locator("line.goal").count()) === 1, "gate and goal lines drawn");
   check((await stepped.locator("path.ci").count()) === 1, "confidence intervals drawn");
   check((await page.locator('#bench-ntu__observe__w16 a[href$="flamegraph.svg"]').count()) === 1, "flamegraph link present");
+  check((await page.locator("section.bench-section").first().getAttribute("data-bench")) === "ntu/observe/w16", "the regressed bench's charts come first");
   const firstVerdict = await page.locator("#table tbody tr").first().getAttribute("data-status");
   check(["regressed", "drift", "gate_failed"].includes(firstVerdict), `regressions first (first row: ${firstVerdict})`);
 

@@ -270,7 +270,7 @@
     const s = bench.charts[+el.dataset.c];
     const log = $("#f-log").checked;
     const n = s.value.length;
-    const head = `<div class="title">${esc(s.metric)} (${esc(s.unit)}) · ${n} run${n === 1 ? "" : "s"}` +
+    const head = `<div class="title">${esc(s.metric)}${s.unit ? ` (${esc(s.unit)})` : ""} · ${n} run${n === 1 ? "" : "s"}` +
       (s.flags.length ? ` · ${s.flags.length} flagged` : "") + (s.change_points.length ? ` · ${s.change_points.length} change point${s.change_points.length > 1 ? "s" : ""}` : "") +
       (n < D.runs.length ? ` · missing from ${D.runs.length - n} runs` : "") + `</div>`;
     const c = chartSvg(s, log);
@@ -305,9 +305,14 @@
     drawn.add(el);
   }
 
+  // Sections in the overview's default order: the worst verdict first.
+  const worst = {};
+  for (const r of D.rows) worst[r.bench] = Math.max(worst[r.bench] || 0, SEVERITY[r.verdict] || 0);
+  const order = D.benches.map((b, bi) => bi).sort((a, b) => worst[D.benches[b].id] - worst[D.benches[a].id] || a - b);
   const container = $("#benches");
-  container.innerHTML = D.benches
-    .map((b, bi) => {
+  container.innerHTML = order
+    .map((bi) => {
+      const b = D.benches[bi];
       const links = [];
       if (b.flamegraph) links.push(`<a href="${esc(b.flamegraph)}">flamegraph</a>`);
       if (b.criterion) links.push(`<a href="${esc(b.criterion)}">Criterion report</a>`);

@@ -88,7 +88,7 @@ pub fn rfc3339(t: i64) -> String {
 
 /// The commits, with placeholder hashes (see [`write_repo`] for real ones).
 pub fn commits(spec: &Spec) -> Vec<Commit> {
-    let mut rng = Rng::new(spec.seed ^ 0xc0ff_ee);
+    let mut rng = Rng::new(spec.seed ^ 0x00c0_ffee);
     (0..spec.runs)
         .map(|i| {
             let message = if i == step_run(spec) {

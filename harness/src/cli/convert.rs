@@ -5,7 +5,7 @@ use super::*;
 use crate::commands::{
     AnalyzeConfig, BaselineAction, BaselineConfig, CheckConfig, Command, CompareConfig,
     ExportConfig, ExportFormat, ImportConfig, ImportTool, MergeConfig, PublishConfig,
-    PublishSource, RunConfig, Shard, Suite,
+    PublishSource, ReportConfig, RunConfig, Shard, Suite,
 };
 use crate::judge::CompareSettings;
 
@@ -222,6 +222,19 @@ impl Cli {
                 out: a.out,
                 history: a.history,
             }),
+            Sub::Report(a) => {
+                if let Some(u) = a.commit_url.as_ref().filter(|u| !u.contains("{sha}")) {
+                    return Err(format!("--commit-url {u:?} must contain {{sha}}"));
+                }
+                Command::Report(ReportConfig {
+                    history: a.history,
+                    targets: a.targets,
+                    out: a.out,
+                    commit_url: a.commit_url,
+                    repo: a.repo,
+                    criterion: a.criterion,
+                })
+            }
         })
     }
 }

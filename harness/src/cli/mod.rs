@@ -62,6 +62,9 @@ enum Sub {
         after_help = "Reads GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_REF, GITHUB_API_URL and GITHUB_STEP_SUMMARY.\nA comment that cannot be posted is a warning. Exit codes: 0 no regression; 1 a regression; 2 a usage or input error."
     )]
     Publish(PublishArgs),
+    /// Write the HTML dashboard: trends with control limits, gates and
+    /// change points, as a static site.
+    Report(ReportArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -324,6 +327,29 @@ struct AnalyzeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// History file.
+    #[arg(long, default_value = DEFAULT_PATH)]
+    history: PathBuf,
+    /// Gates file [default: targets.toml, read only if it exists].
+    #[arg(long, value_name = "FILE")]
+    targets: Option<PathBuf>,
+    /// Site folder (replaced as a whole).
+    #[arg(long, default_value = "reports/site")]
+    out: PathBuf,
+    /// Link a click on a point opens, with {sha} for the commit, e.g.
+    /// https://github.com/OWNER/REPO/commit/{sha}.
+    #[arg(long, value_name = "TEMPLATE")]
+    commit_url: Option<String>,
+    /// Repository the commit messages are read from.
+    #[arg(long, default_value = ".")]
+    repo: PathBuf,
+    /// Criterion's output folder, searched for flamegraphs and reports.
+    #[arg(long, default_value = "target/criterion")]
+    criterion: PathBuf,
 }
 
 mod convert;

@@ -10,6 +10,7 @@ mod export;
 mod import;
 mod merge;
 mod publish;
+mod report;
 mod run;
 mod shard;
 mod suites;
@@ -223,6 +224,23 @@ pub struct PublishConfig {
     pub print_body: bool,
 }
 
+/// `harness report`.
+#[derive(Debug, Clone)]
+pub struct ReportConfig {
+    /// History file.
+    pub history: PathBuf,
+    /// Gates file.
+    pub targets: Option<PathBuf>,
+    /// Site folder.
+    pub out: PathBuf,
+    /// Commit link template with `{sha}`.
+    pub commit_url: Option<String>,
+    /// Repository to read commit messages from.
+    pub repo: PathBuf,
+    /// Criterion's output folder, for flamegraphs and reports.
+    pub criterion: PathBuf,
+}
+
 /// A parsed, validated command.
 #[derive(Debug, Clone)]
 pub enum Command {
@@ -244,6 +262,8 @@ pub enum Command {
     Merge(MergeConfig),
     /// Report to a pull request.
     Publish(PublishConfig),
+    /// Write the dashboard site.
+    Report(ReportConfig),
 }
 
 /// Runs the command.
@@ -258,5 +278,6 @@ pub fn execute(command: Command) -> anyhow::Result<Outcome> {
         Command::Compare(c) => compare::compare(&c),
         Command::Merge(c) => merge::merge(&c),
         Command::Publish(c) => publish::publish(&c),
+        Command::Report(c) => report::report(&c),
     }
 }

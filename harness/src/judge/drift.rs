@@ -18,7 +18,7 @@ use crate::stats::western_electric::western_electric;
 pub const MIN_REFERENCE: usize = 8;
 
 /// How many earlier runs set the limits.
-const REFERENCE_WINDOW: usize = 30;
+pub const REFERENCE_WINDOW: usize = 30;
 
 /// How many recent runs the charts and the change-point search cover.
 const ANALYSED: usize = 2 * REFERENCE_WINDOW;

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 pub use compare::{CompareSettings, compare};
 pub use comparison::{Comparison, Side, judge_comparison};
-pub use drift::{DriftReport, drift};
+pub use drift::{DriftReport, MIN_REFERENCE, REFERENCE_WINDOW, drift};
 pub use gates::{apply_gates, judge_complexity, statistic};
 pub use paired::{PairedRow, PairedSettings, Pairs, judge_pairs, pair_rounds};
 pub use verdict::{Change, ComplexityRow, Row, Verdict, show};

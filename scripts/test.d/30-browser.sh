@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The dashboard in a real browser: builds synthetic histories (36 runs with
+# one injected step; 1,000 runs × 100 benches for the load time; none at
+# all), renders each with `harness report`, checks that rerunning is
+# byte-identical, then drives headless chromium over them
+# (harness/tests/browser/test.mjs). Screenshots go to target/screenshots/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+bash scripts/install.d/30-browser.sh
+
+target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+work="$target/browser-test"
+rm -rf "$work"
+mkdir -p "$work"
+
+cargo build -q -p harness --bin harness --example synth_history
+harness="$target/debug/harness"
+synth="$target/debug/examples/synth_history"
+
+site() { # NAME SYNTH_DIR
+  "$harness" report --history "$2/history.jsonl" --targets "$2/targets.toml" \
+    --repo "$2/repo" --criterion "$2/criterion" --out "$work/$1" \
+    --commit-url 'https://github.com/OWNER/REPO/commit/{sha}'
+}
+
+"$synth" "$work/small" 36 6 42
+site site-small "$work/small"
+site site-again "$work/small"
+diff -r "$work/site-small" "$work/site-again"
+echo "rerun is byte-identical" >&2
+
+"$synth" "$work/big" 1000 100 7
+site site-big "$work/big"
+
+"$harness" report --history "$work/no-such-history.jsonl" --targets "$work/small/targets.toml" \
+  --criterion "$work/none" --out "$work/site-empty"
+
+node harness/tests/browser/test.mjs "$work" "$target/screenshots"

@@ -229,11 +229,14 @@ fn cargo(p: &Plan, args: &[&str], what: &str, clock: Instant) -> anyhow::Result<
             if !line.starts_with(char::is_whitespace) && !head.is_empty() {
                 last_id = head.to_owned();
             }
+            // With an earlier run to compare with, Criterion prints a second,
+            // indented `time:` line (the change); report each bench once.
             if line.contains("time:") && !last_id.is_empty() {
                 eprintln!(
                     "[{label}] {last_id} done ({:.1}s)",
                     clock.elapsed().as_secs_f64()
                 );
+                last_id.clear();
             }
         }
     }

@@ -7,6 +7,7 @@
 
 mod float;
 mod json;
+mod parse;
 mod repr;
 mod value;
 

@@ -5,10 +5,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::Deserialize;
-use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
-
 use super::{JsonStyle, write_float_repr, write_json_str, write_str_repr};
 
 /// Why a [`PyValue`] or [`PyInt`] could not be built.
@@ -234,97 +230,8 @@ impl PyValue {
     /// and objects keep their key order (a repeated key keeps its first
     /// position and its last value).
     pub fn from_json(text: &str) -> Result<PyValue, PyValueError> {
-        let raw: &RawValue = serde_json::from_str(text).map_err(json_error)?;
-        from_raw(raw)
+        super::parse::parse(text)
     }
-}
-
-fn json_error(e: serde_json::Error) -> PyValueError {
-    PyValueError::Json {
-        message: e.to_string(),
-    }
-}
-
-/// An object's entries in document order, values left unparsed.
-struct RawEntries<'a>(Vec<(String, &'a RawValue)>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for RawEntries<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-            type Value = RawEntries<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
-                let mut entries: Vec<(String, &'a RawValue)> = Vec::new();
-                while let Some((key, value)) = map.next_entry::<String, &'a RawValue>()? {
-                    match entries.iter_mut().find(|(k, _)| *k == key) {
-                        Some(slot) => slot.1 = value,
-                        None => entries.push((key, value)),
-                    }
-                }
-                Ok(RawEntries(entries))
-            }
-        }
-        d.deserialize_map(V(std::marker::PhantomData))
-    }
-}
-
-/// An array's items, left unparsed.
-struct RawItems<'a>(Vec<&'a RawValue>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for RawItems<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-            type Value = RawItems<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON array")
-            }
-            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = seq.next_element::<&'a RawValue>()? {
-                    items.push(item);
-                }
-                Ok(RawItems(items))
-            }
-        }
-        d.deserialize_seq(V(std::marker::PhantomData))
-    }
-}
-
-fn from_raw(raw: &RawValue) -> Result<PyValue, PyValueError> {
-    let text = raw.get().trim();
-    let first = text.as_bytes().first().copied().unwrap_or(b' ');
-    Ok(match first {
-        b'{' => {
-            let RawEntries(entries) = serde_json::from_str(text).map_err(json_error)?;
-            let mut dict = Vec::with_capacity(entries.len());
-            for (key, value) in entries {
-                dict.push((key, from_raw(value)?));
-            }
-            PyValue::Dict(dict)
-        }
-        b'[' => {
-            let RawItems(items) = serde_json::from_str(text).map_err(json_error)?;
-            PyValue::List(items.into_iter().map(from_raw).collect::<Result<_, _>>()?)
-        }
-        b'"' => PyValue::Str(serde_json::from_str(text).map_err(json_error)?),
-        b't' => PyValue::Bool(true),
-        b'f' => PyValue::Bool(false),
-        b'n' => PyValue::None,
-        // The raw text was validated as a JSON number. serde_json's own
-        // float parsing (without its `float_roundtrip` feature) is not
-        // always correctly rounded; `str::parse` is, like Python's `float`,
-        // and like `json.loads` it gives inf for out-of-range exponents.
-        _ if text.contains(['.', 'e', 'E']) => {
-            PyValue::Float(text.parse().map_err(|_| PyValueError::Json {
-                message: format!("{text:?} is not a number"),
-            })?)
-        }
-        _ => PyValue::Int(text.parse()?),
-    })
 }
 
 #[cfg(test)]
@@ -382,5 +289,53 @@ mod tests {
                 .to_string(),
             "-123456789012345678901"
         );
+    }
+
+    #[test]
+    fn json_that_python_or_rust_cannot_hold_is_refused() {
+        for bad in [
+            "",
+            "[1,]",
+            "{\"a\":1,}",
+            "01",
+            "1.",
+            "-",
+            "NaN",
+            "\"\\ud800\"",
+            "\"\\udc00x\"",
+            "\"tab\tinside\"",
+            "[1] 2",
+            "{\"a\" 1}",
+            "tru",
+        ] {
+            assert!(
+                matches!(PyValue::from_json(bad), Err(PyValueError::Json { .. })),
+                "{bad:?} should be refused"
+            );
+        }
+        let deep = "[".repeat(200) + &"]".repeat(200);
+        assert!(PyValue::from_json(&deep).is_err(), "nesting is bounded");
+        let ok = "[".repeat(100) + &"]".repeat(100);
+        assert!(PyValue::from_json(&ok).is_ok());
+    }
+
+    #[test]
+    fn escapes_surrogate_pairs_and_repeated_keys_follow_python() {
+        let v = PyValue::from_json(r#"{"k": 1, "s": "\ud83d\ude00\u00e9\/\n", "k": 2}"#).unwrap();
+        assert_eq!(
+            v,
+            PyValue::Dict(vec![
+                ("k".into(), PyValue::Int(2.into())),
+                ("s".into(), PyValue::Str("😀é/\n".into())),
+            ])
+        );
+        // Many keys switch to an index; repeats still keep first position.
+        let many: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
+        let text = format!("{{{}, \"k3\": -1}}", many.join(", "));
+        let PyValue::Dict(d) = PyValue::from_json(&text).unwrap() else {
+            panic!("an object")
+        };
+        assert_eq!(d.len(), 40);
+        assert_eq!(d[3], ("k3".into(), PyValue::Int((-1).into())));
     }
 }

@@ -15,13 +15,14 @@ fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
-/// Builds the root package's benches in the test profile (already built
-/// when the test command ran `cargo test --all-targets`) and returns each
-/// bench target's name and executable.
+/// Builds the workspace's benches in the test profile and returns each
+/// bench target's name and executable. `--workspace` keeps the feature set
+/// the test command's `cargo test --workspace --all-targets` used, so this
+/// finds those binaries already built instead of building them again.
 fn bench_executables() -> Vec<(String, PathBuf)> {
     let out = Command::new(env!("CARGO"))
         .current_dir(workspace())
-        .args(["test", "--package", "bizra", "--benches", "--no-run"])
+        .args(["test", "--workspace", "--benches", "--no-run"])
         .args(["--message-format=json", "--quiet"])
         .output()
         .expect("cargo runs");

@@ -176,11 +176,7 @@ impl HookContext {
 }
 
 fn push_hex(out: &mut String, bytes: &[u8]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    for &b in bytes {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0xf)]));
-    }
+    out.push_str(&crate::pci::to_hex(bytes));
 }
 
 #[cfg(test)]

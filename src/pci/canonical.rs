@@ -1,6 +1,6 @@
 //! Canonical JSON: the bytes every signature in the federation covers.
 
-use crate::py::{PyValue, write_float_repr, write_json_str};
+use crate::py::{JsonStyle, PyValue};
 
 /// Why a value has no canonical JSON form.
 #[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
@@ -22,43 +22,25 @@ pub fn canonical_json(value: &PyValue) -> Result<String, CanonicalError> {
     Ok(out)
 }
 
-/// Appends the canonical JSON of `value` to `out`. On error `out` may hold a
-/// partial prefix; callers discard it.
+/// Appends the canonical JSON of `value` to `out`; on error `out` is left
+/// unchanged.
 pub fn write_canonical_json(out: &mut String, value: &PyValue) -> Result<(), CanonicalError> {
-    match value {
-        PyValue::Float(x) if !x.is_finite() => return Err(CanonicalError::NonFinite { value: *x }),
-        PyValue::Float(x) => write_float_repr(out, *x),
-        PyValue::Str(s) => write_json_str(out, s),
-        PyValue::List(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_canonical_json(out, item)?;
-            }
-            out.push(']');
-        }
-        PyValue::Dict(entries) => {
-            let mut order: Vec<&(String, PyValue)> = entries.iter().collect();
-            // Byte order of UTF-8 is code-point order, which is what Python's
-            // `sorted` gives `str` keys.
-            order.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            out.push('{');
-            for (i, (key, item)) in order.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json_str(out, key);
-                out.push(':');
-                write_canonical_json(out, item)?;
-            }
-            out.push('}');
-        }
-        // Scalars other than floats have one JSON form in every style.
-        other => other.write_json(out, crate::py::JsonStyle::CANONICAL),
+    if let Some(value) = first_non_finite(value) {
+        return Err(CanonicalError::NonFinite { value });
     }
+    value.write_json(out, JsonStyle::CANONICAL);
     Ok(())
+}
+
+/// The first NaN or infinity anywhere in `value`, which canonical JSON
+/// refuses (Python would write `NaN`, which no other JSON reader accepts).
+fn first_non_finite(value: &PyValue) -> Option<f64> {
+    match value {
+        PyValue::Float(x) if !x.is_finite() => Some(*x),
+        PyValue::List(items) => items.iter().find_map(first_non_finite),
+        PyValue::Dict(entries) => entries.iter().find_map(|(_, v)| first_non_finite(v)),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

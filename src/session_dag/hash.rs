@@ -2,18 +2,8 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::pci::to_hex as hex;
 use crate::py::{JsonStyle, PyValue};
-
-/// Lower-case hex of `bytes`.
-pub fn hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(HEX[(b >> 4) as usize] as char);
-        s.push(HEX[(b & 0xf) as usize] as char);
-    }
-    s
-}
 
 /// SHA-256 hex of `json.dumps(data, sort_keys=True)`.
 pub fn data_hash(data: &PyValue) -> String {

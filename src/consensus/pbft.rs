@@ -5,7 +5,7 @@
 use crate::pci::{Digest, Signature, domain_digest, verify};
 use crate::py::PyValue;
 
-use super::engine::ConsensusEngine;
+use super::engine::{ConsensusEngine, ProposalState};
 use super::quorum::quorum_size;
 use super::vote::{
     CastError, IHSAN_THRESHOLD, Phase, PhaseMessage, Proposal, ViewChange, VoteError, VoteOutcome,
@@ -92,14 +92,13 @@ impl ConsensusEngine {
         state
             .prepares
             .insert(self.node_id.clone(), signature.clone());
-        Ok(PhaseMessage {
-            proposal_id: proposal_id.to_owned(),
-            replica_id: self.node_id.clone(),
+        Ok(own_message(
+            &self.node_id,
+            proposal_id,
             view,
-            sequence: state.proposal.sequence,
-            digest: state.digests.pattern.to_hex(),
+            state,
             signature,
-        })
+        ))
     }
 
     /// This replica's COMMIT, once the proposal has a prepare quorum.
@@ -118,14 +117,13 @@ impl ConsensusEngine {
         state
             .commits
             .insert(self.node_id.clone(), signature.clone());
-        Ok(PhaseMessage {
-            proposal_id: proposal_id.to_owned(),
-            replica_id: self.node_id.clone(),
+        Ok(own_message(
+            &self.node_id,
+            proposal_id,
             view,
-            sequence: state.proposal.sequence,
-            digest: state.digests.pattern.to_hex(),
+            state,
             signature,
-        })
+        ))
     }
 
     /// Records a PREPARE. Quorum moves the proposal to [`Phase::Prepare`]
@@ -308,5 +306,24 @@ impl ConsensusEngine {
             .collect();
         timed_out.sort();
         timed_out
+    }
+}
+
+/// This replica's PREPARE or COMMIT for `state`: both carry the pattern
+/// digest and differ only in what the signature covers.
+fn own_message(
+    node_id: &str,
+    proposal_id: &str,
+    view: u64,
+    state: &ProposalState,
+    signature: String,
+) -> PhaseMessage {
+    PhaseMessage {
+        proposal_id: proposal_id.to_owned(),
+        replica_id: node_id.to_owned(),
+        view,
+        sequence: state.proposal.sequence,
+        digest: state.digests.pattern.to_hex(),
+        signature,
     }
 }

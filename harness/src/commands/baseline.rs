@@ -3,12 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use super::common::{Outcome, chosen_run, load_history, read_run_file};
+use super::common::{Outcome, chosen_run, load_history, measurement_table, read_run_file};
 use super::{BaselineAction, BaselineConfig};
 use crate::history::write_atomic;
-use crate::judge::{chart_value, show};
 use crate::model::Run;
-use crate::render::{Document, Table};
+use crate::render::Document;
 
 /// Where the baseline `name` of machine `fingerprint` lives.
 pub fn baseline_path(dir: &Path, fingerprint: &str, name: &str) -> PathBuf {
@@ -60,24 +59,15 @@ pub fn baseline(c: &BaselineConfig) -> anyhow::Result<Outcome> {
 }
 
 fn document(run: &Run, path: &Path) -> Document {
-    let mut t = Table::new(
+    let t = measurement_table(
         &format!(
             "Baseline {} (run {}, {})",
             path.display(),
             run.run_id,
             run.label()
         ),
-        &["bench", "metric", "value", "samples", "source"],
+        run,
     );
-    for m in &run.measurements {
-        t.rows.push(vec![
-            m.bench.to_string(),
-            m.metric.to_string(),
-            show(chart_value(m), m.unit),
-            m.samples.as_ref().map_or(0, |s| s.len()).to_string(),
-            m.source.clone(),
-        ]);
-    }
     Document {
         tables: vec![t],
         notes: Vec::new(),

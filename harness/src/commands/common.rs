@@ -6,7 +6,9 @@ use std::path::Path;
 use anyhow::{Context, bail};
 
 use crate::history;
+use crate::judge::{chart_value, show};
 use crate::model::{Run, RunError, read_run};
+use crate::render::Table;
 
 /// What a command prints and how it exits.
 #[derive(Debug)]
@@ -64,4 +66,20 @@ pub fn chosen_run(run: Option<&Path>, history_path: &Path, runs: &[Run]) -> anyh
             )
         }),
     }
+}
+
+/// A table of every measurement of `run` (bench, metric, value, samples,
+/// source), as `baseline show` and `import` print it.
+pub fn measurement_table(title: &str, run: &Run) -> Table {
+    let mut t = Table::new(title, &["bench", "metric", "value", "samples", "source"]);
+    for m in &run.measurements {
+        t.rows.push(vec![
+            m.bench.to_string(),
+            m.metric.to_string(),
+            show(chart_value(m), m.unit),
+            m.samples.as_ref().map_or(0, |s| s.len()).to_string(),
+            m.source.clone(),
+        ]);
+    }
+    t
 }

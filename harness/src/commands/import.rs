@@ -1,14 +1,13 @@
 //! `harness import criterion DIR | gungraun DIR|FILE | heap FILE`: another
 //! tool's output as a run record, optionally saved or appended.
 
-use super::common::Outcome;
+use super::common::{Outcome, measurement_table};
 use super::{ImportConfig, ImportTool};
 use crate::collect;
 use crate::history;
-use crate::judge::{chart_value, show};
 use crate::model::{Measurement, Run, SCHEMA_VERSION};
 use crate::probe;
-use crate::render::{Document, Table};
+use crate::render::Document;
 
 /// Imports, prints what was read, and stores it where asked.
 pub fn import(c: &ImportConfig) -> anyhow::Result<Outcome> {
@@ -30,19 +29,10 @@ pub fn import(c: &ImportConfig) -> anyhow::Result<Outcome> {
     if let Some(h) = &c.history {
         history::append(h, &run)?;
     }
-    let mut t = Table::new(
+    let t = measurement_table(
         &format!("Imported from {} (run {})", c.path.display(), run.run_id),
-        &["bench", "metric", "value", "samples", "source"],
+        &run,
     );
-    for m in &run.measurements {
-        t.rows.push(vec![
-            m.bench.to_string(),
-            m.metric.to_string(),
-            show(chart_value(m), m.unit),
-            m.samples.as_ref().map_or(0, |s| s.len()).to_string(),
-            m.source.clone(),
-        ]);
-    }
     let doc = Document {
         tables: vec![t],
         notes: Vec::new(),

@@ -7,19 +7,27 @@ use crate::commands::{
     ExportConfig, ExportFormat, ImportConfig, ImportTool, MergeConfig, PublishConfig,
     PublishSource, ReportConfig, RunConfig, Shard, Suite,
 };
-use crate::judge::CompareSettings;
+use crate::judge::Settings;
 
-fn settings(j: &Judging) -> Result<CompareSettings, String> {
+fn settings(j: &Judging) -> Result<Settings, String> {
     if !(j.alpha > 0.0 && j.alpha < 1.0) {
         return Err(format!("--alpha {} must be between 0 and 1", j.alpha));
     }
     if !(0.0..1.0).contains(&j.min_effect) {
         return Err(format!("--min-effect {} must be in [0, 1)", j.min_effect));
     }
-    Ok(CompareSettings {
+    if !(j.large > j.min_effect && j.large.is_finite()) {
+        return Err(format!(
+            "--large {} must be finite and above --min-effect {}",
+            j.large, j.min_effect
+        ));
+    }
+    Ok(Settings {
         alpha: j.alpha,
         min_effect: j.min_effect,
-        ..CompareSettings::default()
+        large: j.large,
+        open_fails: !j.open_warns,
+        ..Settings::default()
     })
 }
 
@@ -50,11 +58,7 @@ fn compare(a: CompareArgs) -> Result<Command, String> {
         target_dir: a.target_dir,
         history: a.history,
         out: a.out,
-        settings: crate::judge::PairedSettings {
-            alpha: s.alpha,
-            min_effect: s.min_effect,
-            ..Default::default()
-        },
+        settings: s,
         format: a.format,
     }))
 }
@@ -83,12 +87,14 @@ fn publish(a: PublishArgs) -> Result<Command, String> {
     let source = match (a.source.compare, a.source.run) {
         (Some(f), _) => PublishSource::Compare(f),
         (None, run) => PublishSource::Check(CheckConfig {
-            settings: CompareSettings::default(),
+            settings: settings(&a.judging)?,
             run,
             targets: None,
             history: a.history,
             baseline: None,
+            no_baseline: false,
             baselines: "baselines".into(),
+            accepted: a.judging.accepted.clone(),
             format: Format::Markdown,
         }),
     };
@@ -156,7 +162,9 @@ impl Cli {
                 targets: a.targets,
                 history: a.history,
                 baseline: a.baseline,
+                no_baseline: a.no_baseline,
                 baselines: a.baselines,
+                accepted: a.judging.accepted,
                 format: a.format,
             }),
             Sub::Baseline { action } => {
@@ -212,7 +220,9 @@ impl Cli {
                 })
             }
             Sub::Analyze(a) => Command::Analyze(AnalyzeConfig {
+                settings: settings(&a.judging)?,
                 history: a.history,
+                accepted: a.judging.accepted,
                 format: a.format,
             }),
             Sub::Compare(a) => compare(a)?,
@@ -227,8 +237,17 @@ impl Cli {
                     return Err(format!("--commit-url {u:?} must contain {{sha}}"));
                 }
                 Command::Report(ReportConfig {
-                    history: a.history,
-                    targets: a.targets,
+                    check: CheckConfig {
+                        settings: settings(&a.judging)?,
+                        run: None,
+                        targets: a.targets,
+                        history: a.history,
+                        baseline: None,
+                        no_baseline: false,
+                        baselines: a.baselines,
+                        accepted: a.judging.accepted,
+                        format: Format::Json,
+                    },
                     out: a.out,
                     commit_url: a.commit_url,
                     repo: a.repo,

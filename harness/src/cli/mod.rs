@@ -182,6 +182,8 @@ struct PublishArgs {
     /// History file (with --run).
     #[arg(long, default_value = DEFAULT_PATH)]
     history: PathBuf,
+    #[command(flatten)]
+    judging: Judging,
     /// Also print the comment's Markdown.
     #[arg(long)]
     print: bool,
@@ -202,12 +204,25 @@ struct MergeArgs {
 
 #[derive(Debug, Args)]
 struct Judging {
-    /// Significance level of the Mann-Whitney test.
-    #[arg(long, default_value_t = 0.05)]
+    /// Whole-run false-fail budget: the largest chance that a run of
+    /// identical code fails. Each noisy series is tested at ALPHA divided
+    /// by the number of noisy series in the run.
+    #[arg(long, default_value_t = 0.01)]
     alpha: f64,
-    /// Smallest relative wall-time slowdown that counts as a regression.
+    /// Smallest relative change that counts (0.03 = 3 %).
     #[arg(long, default_value_t = 0.03)]
     min_effect: f64,
+    /// A change this large (0.30 = 30 %) counts from one run; smaller
+    /// steps need two runs, so one outlier never fails a check.
+    #[arg(long, default_value_t = 0.30)]
+    large: f64,
+    /// An open regression only warns after the run that found it
+    /// [default: it fails every check until it recovers or is accepted].
+    #[arg(long)]
+    open_warns: bool,
+    /// Reviewed, accepted changes (`harness accept`).
+    #[arg(long, value_name = "FILE", default_value = "baselines/accepted.toml")]
+    accepted: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -221,9 +236,13 @@ struct CheckArgs {
     /// History file.
     #[arg(long, default_value = DEFAULT_PATH)]
     history: PathBuf,
-    /// Compare with this saved baseline instead of the previous run.
+    /// Judge against this saved baseline [default: `main` when this
+    /// machine has one, else the series' own history].
     #[arg(long, value_name = "NAME")]
     baseline: Option<String>,
+    /// Ignore saved baselines: judge against the history alone.
+    #[arg(long, conflicts_with = "baseline")]
+    no_baseline: bool,
     /// Folder of saved baselines.
     #[arg(long, default_value = "baselines")]
     baselines: PathBuf,
@@ -324,6 +343,8 @@ enum ImportSub {
 struct AnalyzeArgs {
     /// History file to analyse.
     history: PathBuf,
+    #[command(flatten)]
+    judging: Judging,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
@@ -350,6 +371,12 @@ struct ReportArgs {
     /// Criterion's output folder, searched for flamegraphs and reports.
     #[arg(long, default_value = "target/criterion")]
     criterion: PathBuf,
+    /// Folder of saved baselines (the latest run is judged as `check`
+    /// judges it).
+    #[arg(long, default_value = "baselines")]
+    baselines: PathBuf,
+    #[command(flatten)]
+    judging: Judging,
 }
 
 mod convert;

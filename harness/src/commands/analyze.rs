@@ -1,90 +1,123 @@
-//! `harness analyze HISTORY`: control charts and change points for every
-//! bench and metric of a history, per machine.
+//! `harness analyze HISTORY`: every series of a history judged run by
+//! run, per machine and profile, with the judge `check` uses: its state
+//! at the latest run and every confirmed change with where it began.
 
 use std::collections::BTreeMap;
 
 use super::AnalyzeConfig;
 use super::common::{Outcome, load_history};
-use crate::judge::{chart_value, drift, show};
-use crate::model::{Metric, Unit};
+use crate::accepted::Accepted;
+use crate::judge::{Context, Verdict, judge_tracks, series::State, show, tracks};
+use crate::model::Run;
 use crate::render::{Document, Table};
 
-/// Analyses the history; exit 1 when a series drifts at its latest run.
+/// Analyses the history; exit 1 when a series fails at its latest run.
 pub fn analyze(c: &AnalyzeConfig) -> anyhow::Result<Outcome> {
     if !c.history.exists() {
         anyhow::bail!("{}: file is missing", c.history.display());
     }
     let runs = load_history(&c.history)?;
-    type Key = (String, String, String);
-    let mut series: BTreeMap<Key, (Unit, Vec<String>, Vec<f64>)> = BTreeMap::new();
+    let accepted = Accepted::load(&c.accepted)?;
+    // One judging context per machine and profile, at its latest run.
+    let mut groups: BTreeMap<(String, String), Vec<Run>> = BTreeMap::new();
     for run in &runs {
-        for m in &run.measurements {
-            let key = (
-                run.machine.fingerprint(),
-                m.bench.to_string(),
-                m.metric.name().to_owned(),
-            );
-            let entry = series
-                .entry(key)
-                .or_insert_with(|| (m.unit, Vec::new(), Vec::new()));
-            entry.1.push(run.label());
-            entry.2.push(chart_value(m));
-        }
+        groups
+            .entry((run.machine.fingerprint(), run.profile.clone()))
+            .or_default()
+            .push(run.clone());
     }
     let mut t = Table::new(
         &format!("Analysis of {} ({} runs)", c.history.display(), runs.len()),
         &[
-            "machine",
-            "bench",
-            "metric",
-            "runs",
-            "latest",
-            "median",
-            "control",
-            "change point",
+            "machine", "profile", "bench", "metric", "runs", "latest", "reference", "state",
+            "changes",
         ],
     );
-    let mut drifting = 0;
-    let mut rows_json = Vec::new();
-    for ((machine, bench, metric), (unit, labels, values)) in &series {
-        let d = drift(
-            values,
-            labels,
-            crate::judge::CompareSettings::default().min_drift,
-        );
-        if !d.drift.is_empty() {
-            drifting += 1;
+    let mut failing = 0;
+    let mut series_json = Vec::new();
+    for ((machine, profile), group) in groups {
+        let Some(mut ctx) = Context::select(group, None, c.settings) else {
+            continue;
+        };
+        ctx.accepted = accepted.clone();
+        let all = tracks(&ctx);
+        let report = judge_tracks(&ctx, &all);
+        for tr in &all {
+            let row = report
+                .rows
+                .iter()
+                .find(|r| r.bench == tr.bench.as_str() && r.metric == tr.metric);
+            if row.is_some_and(|r| r.verdict.fails()) {
+                failing += 1;
+            }
+            let changes: Vec<serde_json::Value> = tr
+                .points
+                .iter()
+                .filter(|p| (p.state == State::Regressed && p.first) || p.state == State::Improved)
+                .filter_map(|p| {
+                    let since = p.since?;
+                    let run = &ctx.runs[tr.runs[since]];
+                    Some(serde_json::json!({
+                        "run_index": since,
+                        "run_id": run.run_id,
+                        "commit": run.git.as_ref().map(|g| g.commit.clone()),
+                        "before": p.center,
+                        "after": p.center.zip(p.change).map(|(c, ch)| c * ch.ratio),
+                        "relative": p.change.map(|ch| ch.ratio - 1.0),
+                        "lower": p.change.and_then(|ch| ch.lower.map(|l| l - 1.0)),
+                        "upper": p.change.and_then(|ch| ch.upper.map(|u| u - 1.0)),
+                        "p": p.p,
+                        "direction": if p.state == State::Improved { "improved" } else { "regressed" },
+                    }))
+                })
+                .collect();
+            let latest = *tr.values.last().unwrap_or(&f64::NAN);
+            let state = row.map_or_else(|| "not in the latest run".to_owned(), |r| r.control.clone());
+            let labels: Vec<String> = changes
+                .iter()
+                .map(|ch| {
+                    format!(
+                        "{} at {}",
+                        ch["direction"].as_str().unwrap_or(""),
+                        ctx.label(tr.runs[ch["run_index"].as_u64().unwrap_or(0) as usize])
+                    )
+                })
+                .collect();
+            t.rows.push(vec![
+                machine.clone(),
+                profile.clone(),
+                tr.bench.to_string(),
+                tr.metric.to_string(),
+                tr.values.len().to_string(),
+                show(latest, tr.unit),
+                tr.points
+                    .last()
+                    .and_then(|p| p.center)
+                    .map_or("-".into(), |c| show(c, tr.unit)),
+                state.clone(),
+                if labels.is_empty() { "-".into() } else { labels.join(", ") },
+            ]);
+            series_json.push(serde_json::json!({
+                "machine": machine, "profile": profile, "bench": tr.bench.as_str(),
+                "metric": tr.metric.name(), "statistic": tr.statistic, "runs": tr.values.len(),
+                "latest": latest, "state": state,
+                "verdict": row.map(|r| r.verdict).unwrap_or(Verdict::Pass),
+                "change_points": changes,
+            }));
         }
-        let latest = *values.last().unwrap_or(&0.0);
-        let median = crate::stats::describe::median(values).unwrap_or(latest);
-        t.rows.push(vec![
-            machine.clone(),
-            bench.clone(),
-            Metric::from(metric.clone()).to_string(),
-            values.len().to_string(),
-            show(latest, *unit),
-            show(median, *unit),
-            d.status.clone(),
-            d.change_point.clone().unwrap_or_else(|| "-".into()),
-        ]);
-        rows_json.push(serde_json::json!({
-            "machine": machine, "bench": bench, "metric": metric, "runs": values.len(),
-            "latest": latest, "median": median, "control": d.status, "drift": d.drift,
-            "change_point": d.change_point,
-        }));
     }
-    let note = if drifting == 0 {
-        "verdict: in control".to_owned()
+    let note = if failing == 0 {
+        "verdict: no open regression".to_owned()
     } else {
-        format!("verdict: DRIFT in {drifting} series")
+        format!("verdict: FAIL ({failing} series regressed)")
     };
     let doc = Document {
         tables: vec![t],
         notes: vec![note],
-        json: serde_json::json!({ "series": rows_json, "drifting": drifting }),
+        json: serde_json::json!({ "series": series_json, "failing": failing }),
     };
     Ok(Outcome {
         stdout: c.format.renderer().render(&doc),
-        code: u8::from(drifting > 0),
+        code: u8::from(failing > 0),
     })
 }

@@ -2,12 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::bail;
+use anyhow::{Context as _, bail};
 
 use super::CheckConfig;
 use super::baseline::{baseline_path, load_baseline};
-use super::common::{Outcome, chosen_run, load_history};
-use crate::judge::{self, Report, show};
+use super::common::{Outcome, chosen_run, load_history, read_run_file};
+use crate::accepted::Accepted;
+use crate::judge::{self, Context, Report, show};
+use crate::model::Run;
 use crate::render::{Document, Table};
 use crate::targets::Targets;
 
@@ -27,22 +29,25 @@ pub fn check(c: &CheckConfig) -> anyhow::Result<Outcome> {
 /// Judges the chosen run (what `check` prints, and `publish --run` posts).
 pub fn report(c: &CheckConfig) -> anyhow::Result<Report> {
     let all = load_history(&c.history)?;
-    let run = chosen_run(c.run.as_deref(), &c.history, &all)?;
-    let fingerprint = run.machine.fingerprint();
-    let mut warnings = Vec::new();
-    // Only runs from the same machine and profile are comparable: another
-    // CPU or a longer measurement changes the numbers without any change
-    // in the code.
-    let (history, other): (Vec<_>, Vec<_>) = all
-        .into_iter()
-        .filter(|r| r.run_id != run.run_id)
-        .partition(|r| r.machine.fingerprint() == fingerprint && r.profile == run.profile);
-    if !other.is_empty() {
-        warnings.push(format!(
-            "{} earlier runs from other machines or profiles were left out",
-            other.len()
-        ));
+    let run = match &c.run {
+        Some(p) => Some(read_run_file(p)?),
+        None => None,
+    };
+    if run.is_none() && all.is_empty() {
+        chosen_run(None, &c.history, &all)?;
     }
+    let ctx = context(c, all, run)?
+        .with_context(|| format!("{}: no runs recorded", c.history.display()))?;
+    Ok(judge::judge(&ctx))
+}
+
+/// The judging context of `check` (and of every view that must agree
+/// with it): the comparable runs of `all`, the gates, the saved baseline
+/// and the accepted changes. `None` when there is no run to judge.
+pub fn context(c: &CheckConfig, all: Vec<Run>, run: Option<Run>) -> anyhow::Result<Option<Context>> {
+    let Some(mut ctx) = Context::select(all, run, c.settings) else {
+        return Ok(None);
+    };
     let targets = match &c.targets {
         Some(p) => Some(Targets::load(p)?),
         None if Path::new(DEFAULT_TARGETS).exists() => {
@@ -50,78 +55,79 @@ pub fn report(c: &CheckConfig) -> anyhow::Result<Report> {
         }
         None => None,
     };
+    let judged = ctx.judged().clone();
+    let fingerprint = judged.machine.fingerprint();
     if let Some(t) = &targets {
         // A gate must name a bench this machine has measured (a typo is an
         // error); one measured before but not in this run, as after
         // `run --filter`, is only noted.
-        let in_run: Vec<_> = run
+        let in_run: Vec<_> = judged
             .measurements
             .iter()
             .map(|m| (m.bench.clone(), m.metric.clone()))
             .collect();
-        let mut known = in_run.clone();
-        known.extend(history.iter().flat_map(|r| {
-            r.measurements
-                .iter()
-                .map(|m| (m.bench.clone(), m.metric.clone()))
-        }));
+        let known: Vec<_> = ctx
+            .runs
+            .iter()
+            .flat_map(|r| r.measurements.iter().map(|m| (m.bench.clone(), m.metric.clone())))
+            .collect();
         t.check_known(&known)?;
         if let Err(e) = t.check_known(&in_run) {
-            warnings.push(format!("{e} in this run; skipped"));
+            ctx.warnings.push(format!("{e} in this run; skipped"));
         }
     }
-    let baseline = match &c.baseline {
-        Some(name) => {
-            let path: PathBuf = baseline_path(&c.baselines, &fingerprint, name);
-            if !path.exists() {
-                bail!(
-                    "{}: no baseline {name:?} for this machine ({fingerprint}); save one with `harness baseline save --name {name}`",
-                    path.display()
-                );
-            }
-            let b = load_baseline(&path)?;
-            if b.machine.fingerprint() != fingerprint {
-                bail!(
-                    "{}: baseline is from another machine ({}, {}), this run is from {fingerprint}",
-                    path.display(),
-                    b.machine.fingerprint(),
-                    b.machine.cpu_model
-                );
-            }
-            Some(b)
+    ctx.targets = targets;
+    // A named baseline must exist; without a name, `main` is used when
+    // this machine has one, so that a saved baseline is never ignored.
+    let name = c.baseline.clone().unwrap_or_else(|| "main".into());
+    let path: PathBuf = baseline_path(&c.baselines, &fingerprint, &name);
+    if !c.no_baseline && (c.baseline.is_some() || path.exists()) {
+        if !path.exists() {
+            bail!(
+                "{}: no baseline {name:?} for this machine ({fingerprint}); save one with `harness baseline save --name {name}`",
+                path.display()
+            );
         }
-        None => history.last().cloned(),
-    };
-    if let Some(g) = &run.git {
+        let b = load_baseline(&path)?;
+        if b.machine.fingerprint() != fingerprint {
+            bail!(
+                "{}: baseline is from another machine ({}, {}), this run is from {fingerprint}",
+                path.display(),
+                b.machine.fingerprint(),
+                b.machine.cpu_model
+            );
+        }
+        if b.profile != judged.profile {
+            ctx.warnings.push(format!(
+                "baseline {name:?} was measured with profile {:?}, this run with {:?}: not used",
+                b.profile, judged.profile
+            ));
+        } else {
+            let missing: Vec<String> = b
+                .measurements
+                .iter()
+                .filter(|m| judged.find(&m.bench, &m.metric).is_none())
+                .map(|m| format!("{} ({})", m.bench, m.metric))
+                .collect();
+            if !missing.is_empty() {
+                ctx.warnings.push(format!(
+                    "in the baseline but not in this run: {}",
+                    missing.join(", ")
+                ));
+            }
+            ctx.baseline = Some(b);
+        }
+    }
+    ctx.accepted = Accepted::load(&c.accepted)?;
+    if let Some(g) = &judged.git {
         if g.shallow {
-            warnings.push("shallow clone: commit history is partial".into());
+            ctx.warnings.push("shallow clone: commit history is partial".into());
         }
     } else {
-        warnings.push("the run has no git commit (recorded outside a repository)".into());
+        ctx.warnings
+            .push("the run has no git commit (recorded outside a repository)".into());
     }
-    if let Some(b) = &baseline {
-        let missing: Vec<String> = b
-            .measurements
-            .iter()
-            .filter(|m| run.find(&m.bench, &m.metric).is_none())
-            .map(|m| format!("{} ({})", m.bench, m.metric))
-            .collect();
-        if !missing.is_empty() {
-            warnings.push(format!(
-                "in the baseline but not in this run: {}",
-                missing.join(", ")
-            ));
-        }
-    }
-    let mut report = judge::check(
-        &run,
-        &history,
-        baseline.as_ref(),
-        targets.as_ref(),
-        &c.settings,
-    );
-    report.warnings = warnings;
-    Ok(report)
+    Ok(Some(ctx))
 }
 
 fn pct(x: f64) -> String {
@@ -135,8 +141,9 @@ pub fn document(report: &Report) -> Document {
         &[
             "bench",
             "metric",
+            "statistic",
             "value",
-            "baseline",
+            "reference",
             "change (95% CI)",
             "gate",
             "control",
@@ -154,6 +161,7 @@ pub fn document(report: &Report) -> Document {
         t.rows.push(vec![
             r.bench.clone(),
             r.metric.to_string(),
+            r.statistic.to_owned(),
             show(r.value, r.unit),
             r.baseline.map_or("-".into(), |b| show(b, r.unit)),
             change,
@@ -198,10 +206,21 @@ pub fn document(report: &Report) -> Document {
         .iter()
         .map(|w| format!("warning: {w}"))
         .collect();
-    notes.push(match (&report.baseline, failed) {
-        (None, 0) => "verdict: pass (no baseline to compare with)".into(),
-        (Some(b), 0) => format!("verdict: pass (baseline {b})"),
-        (_, n) => format!("verdict: FAIL ({n} failing)"),
+    notes.push(format!(
+        "judged: {} noisy series against the run-to-run variation of their history, each at α = {:.1e} (whole-run budget {:.1}%){}",
+        report.series,
+        report.alpha_per_series,
+        report.alpha * 100.0,
+        report
+            .baseline
+            .as_ref()
+            .map_or(String::new(), |b| format!("; saved baseline {b}"))
+    ));
+    let improved = report.rows.iter().filter(|r| r.verdict == crate::judge::Verdict::Improved).count();
+    let warned = report.rows.iter().filter(|r| r.verdict == crate::judge::Verdict::Warn).count();
+    notes.push(match failed {
+        0 => format!("verdict: pass ({improved} improved, {warned} warnings)"),
+        n => format!("verdict: FAIL ({n} failing, {improved} improved, {warned} warnings)"),
     });
     Document {
         tables,

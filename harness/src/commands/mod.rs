@@ -19,7 +19,7 @@ use std::path::PathBuf;
 
 use regex::Regex;
 
-use crate::judge::CompareSettings;
+use crate::judge::Settings;
 use crate::render::Format;
 
 pub use common::Outcome;
@@ -56,18 +56,23 @@ pub struct RunConfig {
 /// `harness check`.
 #[derive(Debug, Clone)]
 pub struct CheckConfig {
-    /// Comparison settings.
-    pub settings: CompareSettings,
+    /// Judging settings.
+    pub settings: Settings,
     /// Run record to judge, else the history's latest.
     pub run: Option<PathBuf>,
     /// Gates file.
     pub targets: Option<PathBuf>,
     /// History file.
     pub history: PathBuf,
-    /// Saved baseline to compare with.
+    /// Saved baseline to compare with: `Some(name)` must exist; `None`
+    /// uses `main` when this machine has one.
     pub baseline: Option<String>,
+    /// Ignore saved baselines.
+    pub no_baseline: bool,
     /// Baselines folder.
     pub baselines: PathBuf,
+    /// Accepted changes file.
+    pub accepted: PathBuf,
     /// Output format.
     pub format: Format,
 }
@@ -149,6 +154,10 @@ pub struct ImportConfig {
 pub struct AnalyzeConfig {
     /// History file.
     pub history: PathBuf,
+    /// Judging settings.
+    pub settings: Settings,
+    /// Accepted changes file.
+    pub accepted: PathBuf,
     /// Output format.
     pub format: Format,
 }
@@ -176,7 +185,7 @@ pub struct CompareConfig {
     /// Write the comparison as JSON here.
     pub out: Option<PathBuf>,
     /// Judging settings.
-    pub settings: crate::judge::PairedSettings,
+    pub settings: Settings,
     /// Output format.
     pub format: Format,
 }
@@ -227,10 +236,9 @@ pub struct PublishConfig {
 /// `harness report`.
 #[derive(Debug, Clone)]
 pub struct ReportConfig {
-    /// History file.
-    pub history: PathBuf,
-    /// Gates file.
-    pub targets: Option<PathBuf>,
+    /// How the latest run is judged (settings, gates, baseline, accepted
+    /// changes): exactly as `check` would.
+    pub check: CheckConfig,
     /// Site folder.
     pub out: PathBuf,
     /// Commit link template with `{sha}`.

@@ -1,38 +1,26 @@
 //! `harness report`: renders the history into the static dashboard site.
 
-use std::path::Path;
-
 use super::ReportConfig;
+use super::check;
 use super::common::{Outcome, load_history};
 use crate::dashboard::{self, Artefacts, Inputs};
-use crate::judge::CompareSettings;
-use crate::targets::Targets;
-
-/// Default gates file, read only when present (as `harness check` does).
-const DEFAULT_TARGETS: &str = "targets.toml";
 
 /// Writes the site. A missing history gives the page's empty state, not an
 /// error: the first publish of a new repository has nothing to show yet.
+/// The latest run is judged exactly as `harness check` judges it.
 pub fn report(c: &ReportConfig) -> anyhow::Result<Outcome> {
-    let runs = if c.history.exists() {
-        load_history(&c.history)?
+    let runs = if c.check.history.exists() {
+        load_history(&c.check.history)?
     } else {
         Vec::new()
     };
-    let targets = match &c.targets {
-        Some(p) => Some(Targets::load(p)?),
-        None if Path::new(DEFAULT_TARGETS).exists() => {
-            Some(Targets::load(Path::new(DEFAULT_TARGETS))?)
-        }
-        None => None,
-    };
+    let total = runs.len();
+    let ctx = check::context(&c.check, runs, None)?;
     let message = dashboard::commit_messages(&c.repo);
-    let settings = CompareSettings::default();
     let page = dashboard::build(
-        &runs,
+        total,
+        ctx.as_ref(),
         &Inputs {
-            targets: targets.as_ref(),
-            settings: &settings,
             commit_url: c.commit_url.clone(),
             message: &message,
         },

@@ -1,14 +1,12 @@
 //! The page's data: what the dashboard shows, built from the history with
 //! the judge's own verdicts and statistics, serialised once as JSON.
 
-use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::series::{RawPoint, SeriesData, analyse, round};
-use crate::judge::{self, Change, CompareSettings, Verdict, chart_value};
-use crate::model::{BenchId, Metric, Run};
-use crate::targets::{Statistic, Targets};
+use super::series::{SeriesData, from_track, round};
+use crate::judge::{self, Change, Context, Verdict};
+use crate::targets::Statistic;
 
 /// Everything the page shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -61,6 +59,8 @@ pub struct OverviewRow {
     pub metric: String,
     /// Unit symbol.
     pub unit: String,
+    /// The statistic charted and judged (`median` or `value`).
+    pub statistic: String,
     /// Latest value; `None` when the latest run did not measure it.
     pub latest: Option<f64>,
     /// Baseline value.
@@ -121,12 +121,8 @@ pub struct GateLine {
     pub goal: Option<f64>,
 }
 
-/// What the page is built from besides the history.
+/// What the page is built from besides the judging context.
 pub struct Inputs<'a> {
-    /// Gates.
-    pub targets: Option<&'a Targets>,
-    /// Judging settings.
-    pub settings: &'a CompareSettings,
     /// Link template with `{sha}`.
     pub commit_url: Option<String>,
     /// Looks up a commit's message summary.
@@ -147,15 +143,17 @@ fn system(bench: &str) -> String {
     bench.split('/').next().unwrap_or(bench).to_owned()
 }
 
-/// Builds the page from the history (oldest first). Only the latest run's
-/// machine and profile are charted: another CPU or a longer measurement
-/// changes the numbers without any change in the code.
-pub fn build(all: &[Run], inputs: &Inputs) -> Page {
-    let Some(latest) = all.last() else {
+/// Builds the page from the judging context of the history's latest run
+/// (`None` for an empty history); `total` is the number of runs in the
+/// history. Only the latest run's machine and profile are charted:
+/// another CPU or a longer measurement changes the numbers without any
+/// change in the code. The verdicts are `check`'s own.
+pub fn build(total: usize, ctx: Option<&Context>, inputs: &Inputs) -> Page {
+    let Some(ctx) = ctx else {
         return Page {
             machine: None,
             profile: None,
-            runs_total: 0,
+            runs_total: total,
             left_out: 0,
             commit_url: inputs.commit_url.clone(),
             runs: Vec::new(),
@@ -164,56 +162,26 @@ pub fn build(all: &[Run], inputs: &Inputs) -> Page {
             warnings: Vec::new(),
         };
     };
-    let fingerprint = latest.machine.fingerprint();
-    let runs: Vec<&Run> = all
-        .iter()
-        .filter(|r| r.machine.fingerprint() == fingerprint && r.profile == latest.profile)
-        .collect();
-    let mut warnings = Vec::new();
-    let left_out = all.len() - runs.len();
-    if left_out > 0 {
-        warnings.push(format!(
-            "{left_out} runs from other machines or profiles are not charted"
-        ));
-    }
-    let mut points: BTreeMap<(BenchId, Metric), (String, Vec<RawPoint>)> = BTreeMap::new();
-    for (i, run) in runs.iter().enumerate() {
-        for m in &run.measurements {
-            let entry = points
-                .entry((m.bench.clone(), m.metric.clone()))
-                .or_insert_with(|| (m.unit.symbol().to_owned(), Vec::new()));
-            entry.1.push(RawPoint {
-                run: i,
-                value: chart_value(m),
-                interval: m.interval.map(|iv| (iv.lower, iv.upper)),
-            });
-        }
-    }
-    let earlier: Vec<Run> = runs[..runs.len() - 1]
-        .iter()
-        .map(|r| (*r).clone())
-        .collect();
-    let report = judge::check(
-        latest,
-        &earlier,
-        earlier.last(),
-        inputs.targets,
-        inputs.settings,
-    );
+    let latest = ctx.judged();
+    let tracks = judge::tracks(ctx);
+    let report = judge::judge_tracks(ctx, &tracks);
     let mut rows = Vec::new();
     let mut benches: Vec<BenchData> = Vec::new();
-    for ((bench, metric), (unit, raw)) in &points {
-        let id = bench.to_string();
+    for t in &tracks {
+        let id = t.bench.to_string();
+        let unit = t.unit.symbol().to_owned();
         let judged = report
             .rows
             .iter()
-            .find(|r| r.bench == id && &r.metric == metric);
+            .find(|r| r.bench == id && r.metric == t.metric)
+            .filter(|_| t.in_judged(ctx));
         rows.push(match judged {
             Some(r) => OverviewRow {
                 bench: id.clone(),
                 system: system(&id),
-                metric: metric.name().to_owned(),
+                metric: t.metric.name().to_owned(),
                 unit: unit.clone(),
+                statistic: t.statistic.to_owned(),
                 latest: Some(round(r.value)),
                 baseline: r.baseline.map(round),
                 change: r.change,
@@ -221,13 +189,14 @@ pub fn build(all: &[Run], inputs: &Inputs) -> Page {
                 control: r.control.clone(),
                 verdict: Some(r.verdict),
                 why: r.why.clone(),
-                points: raw.len(),
+                points: t.values.len(),
             },
             None => OverviewRow {
                 bench: id.clone(),
                 system: system(&id),
-                metric: metric.name().to_owned(),
+                metric: t.metric.name().to_owned(),
                 unit: unit.clone(),
+                statistic: t.statistic.to_owned(),
                 latest: None,
                 baseline: None,
                 change: None,
@@ -235,15 +204,16 @@ pub fn build(all: &[Run], inputs: &Inputs) -> Page {
                 control: "not measured in the latest run".into(),
                 verdict: None,
                 why: Vec::new(),
-                points: raw.len(),
+                points: t.values.len(),
             },
         });
-        let gates = inputs
+        let gates = ctx
             .targets
-            .map(|t| {
-                t.gates
+            .as_ref()
+            .map(|tg| {
+                tg.gates
                     .iter()
-                    .filter(|g| &g.metric == metric && g.bench.matches(&id))
+                    .filter(|g| g.metric == t.metric && g.bench.matches(&id))
                     .map(|g| GateLine {
                         statistic: statistic_name(g.statistic).to_owned(),
                         max: g.max,
@@ -253,16 +223,16 @@ pub fn build(all: &[Run], inputs: &Inputs) -> Page {
             })
             .unwrap_or_default();
         let chart = ChartData {
-            metric: metric.name().to_owned(),
-            unit: unit.clone(),
+            metric: t.metric.name().to_owned(),
+            unit,
             gates,
-            series: analyse(raw),
+            series: from_track(t, &|r| r),
         };
         match benches.last_mut() {
             Some(b) if b.id == id => b.charts.push(chart),
             _ => benches.push(BenchData {
                 system: system(&id),
-                stem: bench.file_stem(),
+                stem: t.bench.file_stem(),
                 id,
                 flamegraph: None,
                 criterion: None,
@@ -270,7 +240,8 @@ pub fn build(all: &[Run], inputs: &Inputs) -> Page {
             }),
         }
     }
-    let runs = runs
+    let runs = ctx
+        .runs
         .iter()
         .map(|r| RunInfo {
             id: r.run_id.clone(),
@@ -281,17 +252,16 @@ pub fn build(all: &[Run], inputs: &Inputs) -> Page {
             dirty: r.git.as_ref().is_some_and(|g| g.dirty),
         })
         .collect();
-    warnings.extend(report.warnings);
     Page {
-        machine: Some(fingerprint),
+        machine: Some(latest.machine.fingerprint()),
         profile: Some(latest.profile.clone()),
-        runs_total: all.len(),
-        left_out,
+        runs_total: total,
+        left_out: ctx.left_out,
         commit_url: inputs.commit_url.clone(),
         runs,
         rows,
         benches,
-        warnings,
+        warnings: report.warnings,
     }
 }
 
@@ -299,6 +269,8 @@ pub fn build(all: &[Run], inputs: &Inputs) -> Page {
 mod tests {
     use super::*;
     use crate::dashboard::synthetic::{Spec, bench_id, commits, runs, step_run};
+    use crate::judge::series::State;
+    use crate::model::Run;
 
     fn spec() -> Spec {
         Spec {
@@ -310,13 +282,12 @@ mod tests {
     }
 
     fn page(all: &[Run]) -> Page {
-        let settings = CompareSettings::default();
         let message = |sha: &str| Some(format!("message of {}", &sha[..4]));
+        let ctx = Context::select(all.to_vec(), None, judge::Settings::default());
         build(
-            all,
+            all.len(),
+            ctx.as_ref(),
             &Inputs {
-                targets: None,
-                settings: &settings,
                 commit_url: Some("https://example.com/c/{sha}".into()),
                 message: &message,
             },
@@ -337,7 +308,11 @@ mod tests {
         assert_eq!(wall.series.value.len(), 36);
         assert_eq!(wall.series.change_points, [step_run(&s)]);
         assert_eq!(wall.series.flags[0].at, step_run(&s));
-        assert_eq!(wall.series.flags[0].rule, 1);
+        assert!(
+            matches!(wall.series.flags[0].state, State::Suspect | State::Regressed),
+            "{:?}",
+            wall.series.flags
+        );
         let row = p
             .rows
             .iter()
@@ -388,33 +363,5 @@ mod tests {
         let p = page(&all);
         assert_eq!((p.runs_total, p.left_out, p.runs.len()), (36, 1, 35));
         assert!(p.warnings[0].contains("1 runs from other machines"));
-    }
-
-    /// A snapshot of the JSON of a short chart: the shape the page's script reads.
-    #[test]
-    fn chart_json_snapshot() {
-        let points: Vec<RawPoint> = [10.0, 10.5, 9.5]
-            .iter()
-            .enumerate()
-            .map(|(run, &value)| RawPoint {
-                run,
-                value,
-                interval: (run == 0).then_some((9.0, 11.0)),
-            })
-            .collect();
-        let chart = ChartData {
-            metric: "wall_time_ns".into(),
-            unit: "ns".into(),
-            gates: vec![GateLine {
-                statistic: "p99".into(),
-                max: 12.0,
-                goal: None,
-            }],
-            series: analyse(&points),
-        };
-        assert_eq!(
-            serde_json::to_string(&chart).unwrap(),
-            r#"{"metric":"wall_time_ns","unit":"ns","gates":[{"statistic":"p99","max":12.0,"goal":null}],"run":[0,1,2],"value":[10.0,10.5,9.5],"lo":[9.0,null,null],"hi":[11.0,null,null],"center":[null,null,null],"sigma":[null,null,null],"flags":[],"change_points":[]}"#
-        );
     }
 }

@@ -162,7 +162,7 @@ mod tests {
     use super::*;
     use crate::dashboard::synthetic::{Spec, bench_id, commits, runs};
     use crate::dashboard::{Inputs, build};
-    use crate::judge::CompareSettings;
+    use crate::judge::{Context, Settings};
 
     fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         let mut out = Vec::new();
@@ -194,21 +194,19 @@ mod tests {
             step: 0.1,
         };
         let all = runs(&s, &commits(&s));
-        let settings = CompareSettings::default();
         let none = |_: &str| None;
         let inputs = Inputs {
-            targets: None,
-            settings: &settings,
             commit_url: None,
             message: &none,
         };
+        let ctx = Context::select(all.clone(), None, Settings::default());
         let artefacts = Artefacts {
             criterion: tmp.path().join("criterion"),
         };
         let out = tmp.path().join("site");
-        let page = write_site(&out, build(&all, &inputs), &artefacts).unwrap();
+        let page = write_site(&out, build(all.len(), ctx.as_ref(), &inputs), &artefacts).unwrap();
         let first = files(&out);
-        write_site(&out, build(&all, &inputs), &artefacts).unwrap();
+        write_site(&out, build(all.len(), ctx.as_ref(), &inputs), &artefacts).unwrap();
         assert_eq!(first, files(&out));
         let stem = bench_id(0).file_stem();
         let (with, without): (Vec<_>, Vec<_>) = page

@@ -28,44 +28,71 @@ fn stat_name(stat: Statistic) -> &'static str {
     }
 }
 
-/// Applies every matching gate to the row.
-pub fn apply_gates(row: &mut Row, m: &Measurement, gates: &[Gate]) {
+/// Fewest runs for a gate to be judged on its interval over runs.
+const GATE_RUNS: usize = 3;
+
+/// Most recent runs of the current level a gate's interval covers.
+const GATE_WINDOW: usize = 10;
+
+/// The gate statistic's 95 % interval over runs: the mean over the runs
+/// of the current level (this one last) ± t · s/√n. With fewer than
+/// [`GATE_RUNS`] runs, or an exact metric, the latest value alone.
+fn over_runs(values: &[f64]) -> (f64, f64, f64) {
+    let latest = *values.last().unwrap_or(&f64::NAN);
+    let recent = &values[values.len().saturating_sub(GATE_WINDOW)..];
+    if recent.len() < GATE_RUNS {
+        return (latest, latest, latest);
+    }
+    let (Some(m), Some(sd)) = (mean(recent), crate::stats::describe::std_dev(recent)) else {
+        return (latest, latest, latest);
+    };
+    let n = recent.len() as f64;
+    let q = crate::stats::level::t_quantile(0.025, n - 1.0).unwrap_or(f64::INFINITY);
+    (m, m - q * sd / n.sqrt(), m + q * sd / n.sqrt())
+}
+
+/// Applies every matching gate to the row. `level` holds the measurement
+/// in the earlier runs of the same level (oldest first, without `m`): a
+/// noisy gate fails only when its interval over runs lies above the limit
+/// and warns when the interval straddles it.
+pub fn apply_gates(row: &mut Row, m: &Measurement, level: &[&Measurement], gates: &[Gate]) {
     let mut shown = Vec::new();
     for g in gates
         .iter()
         .filter(|g| g.metric == m.metric && g.bench.matches(m.bench.as_str()))
     {
+        let mut values: Vec<f64> = level.iter().filter_map(|h| statistic(h, g.statistic)).collect();
         let Some(v) = statistic(m, g.statistic) else {
             continue;
         };
+        values.push(v);
+        let (est, lo, hi) = over_runs(&values);
         let name = stat_name(g.statistic);
-        shown.push(format!(
-            "{name} {} ≤ {}",
-            show(v, m.unit),
-            show(g.max, m.unit)
-        ));
+        let spread = if lo < hi {
+            format!(" (95% over {} runs: {}..{})", values.len().min(GATE_WINDOW), show(lo, m.unit), show(hi, m.unit))
+        } else {
+            String::new()
+        };
+        shown.push(format!("{name} {} ≤ {}", show(est, m.unit), show(g.max, m.unit)));
         let source = if g.source.is_empty() {
             String::new()
         } else {
             format!(" ({})", g.source)
         };
-        if v > g.max {
+        if lo > g.max {
             row.raise(
                 Verdict::GateFailed,
-                format!(
-                    "{name} {} exceeds the gate {}{source}",
-                    show(v, m.unit),
-                    show(g.max, m.unit)
-                ),
+                format!("{name} {}{spread} exceeds the gate {}{source}", show(est, m.unit), show(g.max, m.unit)),
             );
-        } else if let Some(goal) = g.goal.filter(|goal| v > *goal) {
+        } else if hi > g.max {
             row.raise(
                 Verdict::Warn,
-                format!(
-                    "{name} {} is above the goal {}",
-                    show(v, m.unit),
-                    show(goal, m.unit)
-                ),
+                format!("{name} {}{spread} straddles the gate {}{source}", show(est, m.unit), show(g.max, m.unit)),
+            );
+        } else if let Some(goal) = g.goal.filter(|goal| hi > *goal) {
+            row.raise(
+                Verdict::Warn,
+                format!("{name} {}{spread} is above the goal {}", show(est, m.unit), show(goal, m.unit)),
             );
         }
     }

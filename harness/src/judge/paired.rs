@@ -1,54 +1,31 @@
 //! Judging a paired base-versus-head comparison: both revisions measured
 //! on the same machine in interleaved rounds, so each round gives one
 //! head/base ratio per bench and machine drift cancels within a round.
+//! The round is the replicate.
 //!
-//! Wall time: a regression needs a significant one-sided Wilcoxon
-//! signed-rank test on the log ratios (p < α), a bootstrap interval of the
-//! median ratio that excludes 1, and a median ratio above 1 + min_effect.
-//! With n rounds the smallest attainable p is 2^-n, so fewer than five
-//! rounds can never flag a wall-time change at α = 0.05; that is said in
-//! the row rather than silently passing.
+//! Noisy metrics: the log ratios of the rounds are the evidence for
+//! [`super::decide`] (their mean with the most extreme pulled in, its
+//! standard error from the rounds' own spread, n − 1 degrees of freedom),
+//! at each bench's share of the whole-run budget. With too few rounds the
+//! t quantile is out of reach; that is said in the row rather than
+//! silently passing.
 //!
-//! Instruction counts and other unsampled metrics are nearly
-//! deterministic: a change counts when the median ratio departs from 1 by
-//! more than the threshold: the larger of the noise threshold learnt from
-//! the history ([`crate::stats::noise`], with its floor) and the spread
-//! seen between rounds of the same revision in this comparison.
+//! Instruction counts and heap bytes are deterministic: a change counts
+//! when the median ratio departs from 1 by more than the threshold: the
+//! larger of the noise threshold learnt from the history
+//! ([`crate::stats::noise`], with its floor) and the spread seen between
+//! rounds of the same revision in this comparison.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::budget::Settings;
+use super::decide::{Evidence, decide};
 use super::verdict::Verdict;
 use crate::model::{Measurement, Metric, Unit};
-use crate::stats::bootstrap::median_ci;
 use crate::stats::describe::median;
 use crate::stats::noise::{FLOOR, noise_threshold};
-use crate::stats::wilcoxon::signed_rank;
-
-/// Settings of the paired judgement.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PairedSettings {
-    /// Significance level of the signed-rank test.
-    pub alpha: f64,
-    /// Smallest relative wall-time change that counts (0.03 = 3 %).
-    pub min_effect: f64,
-    /// Bootstrap resamples for the interval of the median ratio.
-    pub resamples: usize,
-    /// Bootstrap seed.
-    pub seed: u64,
-}
-
-impl Default for PairedSettings {
-    fn default() -> Self {
-        PairedSettings {
-            alpha: 0.05,
-            min_effect: 0.03,
-            resamples: 2000,
-            seed: 0x5EED,
-        }
-    }
-}
 
 /// One bench and metric measured on both sides, value per round.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,7 +36,7 @@ pub struct Pairs {
     pub metric: Metric,
     /// Unit of the values.
     pub unit: Unit,
-    /// Whether the metric carries samples (wall time) or is a count.
+    /// Whether the metric is noisy (judged over rounds) or an exact count.
     pub sampled: bool,
     /// Base value in each round where both sides have one.
     pub base: Vec<f64>,
@@ -84,11 +61,11 @@ pub struct PairedRow {
     pub rounds: usize,
     /// Median head/base ratio.
     pub ratio: Option<f64>,
-    /// 95 % bootstrap interval of the median ratio (wall time).
+    /// 95 % interval of the ratio (noisy metrics), from the rounds.
     pub lower: Option<f64>,
     /// Its upper bound.
     pub upper: Option<f64>,
-    /// One-sided signed-rank p-value in the direction of the change.
+    /// One-sided t-test p-value in the direction of the change.
     pub p: Option<f64>,
     /// Threshold applied to counts (a fraction).
     pub threshold: Option<f64>,
@@ -119,7 +96,7 @@ pub fn pair_rounds(
                 bench: m.bench.to_string(),
                 metric: m.metric.clone(),
                 unit: m.unit,
-                sampled: m.samples.is_some(),
+                sampled: !matches!(m.metric, Metric::Instructions | Metric::HeapBytes),
                 base: Vec::new(),
                 head: Vec::new(),
             });
@@ -160,8 +137,9 @@ fn spread(xs: &[f64]) -> f64 {
 }
 
 /// Judges one bench and metric. `history` holds its earlier values (oldest
-/// first) for the noise threshold of counts; it may be empty.
-pub fn judge_pairs(p: &Pairs, history: &[f64], s: &PairedSettings) -> PairedRow {
+/// first) for the noise threshold of counts; it may be empty. `alpha` is
+/// this bench's share of the whole-run budget.
+pub fn judge_pairs(p: &Pairs, history: &[f64], alpha: f64, s: &Settings) -> PairedRow {
     let mut row = PairedRow {
         bench: p.bench.clone(),
         metric: p.metric.clone(),
@@ -181,11 +159,11 @@ pub fn judge_pairs(p: &Pairs, history: &[f64], s: &PairedSettings) -> PairedRow 
         .base
         .iter()
         .zip(&p.head)
-        .filter(|(b, _)| **b > 0.0)
+        .filter(|(b, h)| **b > 0.0 && **h > 0.0)
         .map(|(b, h)| h / b)
         .collect();
     let Some(ratio) = median(&ratios) else {
-        row.why.push("no usable rounds (zero base)".into());
+        row.why.push("no usable rounds (zero or negative values)".into());
         return row;
     };
     row.ratio = Some(ratio);
@@ -207,38 +185,52 @@ pub fn judge_pairs(p: &Pairs, history: &[f64], s: &PairedSettings) -> PairedRow 
         return row;
     }
     let logs: Vec<f64> = ratios.iter().map(|r| r.ln()).collect();
-    let test = signed_rank(&logs);
-    let ci = median_ci(&ratios, 0.95, s.resamples, s.seed);
-    if let Some(ci) = ci {
-        row.lower = Some(ci.lower);
-        row.upper = Some(ci.upper);
-    }
-    let (p_up, p_down) = test.map_or((1.0, 1.0), |t| (t.p_greater, t.p_less));
-    row.p = Some(if ratio >= 1.0 { p_up } else { p_down });
-    let (lo, hi) = ci.map_or((f64::NAN, f64::NAN), |c| (c.lower, c.upper));
-    let detail = format!(
-        "signed-rank p={:.3}; 95% CI {:+.1}%..{:+.1}%",
-        row.p.unwrap_or(1.0),
-        (lo - 1.0) * 100.0,
-        (hi - 1.0) * 100.0
-    );
-    if p_up < s.alpha && lo > 1.0 && ratio > 1.0 + s.min_effect {
-        row.verdict = Verdict::Regressed;
-        row.why.push(format!("{pct:+.1}% slower ({detail})"));
-    } else if p_down < s.alpha && hi < 1.0 && ratio < 1.0 - s.min_effect {
-        row.verdict = Verdict::Improved;
-        row.why.push(format!("{pct:+.1}% faster ({detail})"));
-    } else if (p_up < s.alpha && lo > 1.0) || (p_down < s.alpha && hi < 1.0) {
-        row.why.push(format!(
-            "{pct:+.1}%: significant but below the {:.0}% minimum effect",
-            s.min_effect * 100.0
-        ));
-    } else if 0.5f64.powi(row.rounds as i32) >= s.alpha {
+    let up = logs.iter().sum::<f64>() >= 0.0;
+    let Some(e) = Evidence::paired(&logs, up) else {
         row.verdict = Verdict::Warn;
-        row.why.push(format!(
-            "{} rounds cannot reach p<{}: use --rounds 5 or more",
-            row.rounds, s.alpha
-        ));
+        row.why.push(format!("{} round(s): no spread between rounds to judge by; use --rounds 3 or more", row.rounds));
+        return row;
+    };
+    let d = decide(&e, up, alpha, s.min_effect, s.large);
+    // The paired rounds are the evidence: report their change, so that the
+    // ratio, its interval and the verdict come from one estimate.
+    row.ratio = Some(d.change.ratio);
+    row.lower = d.change.lower;
+    row.upper = d.change.upper;
+    row.p = Some(d.p);
+    let pct = (d.change.ratio - 1.0) * 100.0;
+    let detail = format!(
+        "t-test over {} rounds p={:.2e} (α={alpha:.1e}); 95% CI {:+.1}%..{:+.1}%",
+        row.rounds,
+        d.p,
+        (d.change.lower.unwrap_or(f64::NAN) - 1.0) * 100.0,
+        (d.change.upper.unwrap_or(f64::NAN) - 1.0) * 100.0
+    );
+    match d.verdict {
+        Verdict::Regressed => {
+            row.verdict = Verdict::Regressed;
+            row.why.push(format!("{pct:+.1}% slower ({detail})"));
+        }
+        Verdict::Improved => {
+            row.verdict = Verdict::Improved;
+            row.why.push(format!("{pct:+.1}% faster ({detail})"));
+        }
+        _ if d.significant_only => row.why.push(format!(
+            "{pct:+.1}%: significant but below the {:.0}% minimum effect ({detail})",
+            s.min_effect * 100.0
+        )),
+        _ => {
+            // The smallest p the rounds could give: a change of 10 standard
+            // errors still needs the t quantile at α to be reachable.
+            let reachable = crate::stats::level::t_quantile(alpha, e.df).is_some_and(|q| q < 10.0);
+            if !reachable {
+                row.verdict = Verdict::Warn;
+                row.why.push(format!(
+                    "{} rounds cannot reach p<{alpha:.1e}: use more --rounds",
+                    row.rounds
+                ));
+            }
+        }
     }
     row
 }
@@ -267,7 +259,7 @@ mod tests {
     #[test]
     fn a_consistent_ten_percent_slowdown_regresses() {
         let head: Vec<f64> = BASE.iter().map(|b| b * 1.10).collect();
-        let row = judge_pairs(&pairs(true, &BASE, &head), &[], &PairedSettings::default());
+        let row = judge_pairs(&pairs(true, &BASE, &head), &[], 0.05, &Settings::default());
         assert_eq!(row.verdict, Verdict::Regressed, "{row:?}");
         assert!((row.ratio.unwrap() - 1.10).abs() < 1e-9);
     }
@@ -276,14 +268,14 @@ mod tests {
     fn machine_drift_shared_by_both_sides_cancels() {
         // Each round is 4 % off the last, but head equals base within it.
         let head: Vec<f64> = BASE.iter().map(|b| b * 1.001).collect();
-        let row = judge_pairs(&pairs(true, &BASE, &head), &[], &PairedSettings::default());
+        let row = judge_pairs(&pairs(true, &BASE, &head), &[], 0.05, &Settings::default());
         assert_eq!(row.verdict, Verdict::Pass, "{row:?}");
     }
 
     #[test]
     fn a_significant_change_below_the_minimum_effect_passes() {
         let head: Vec<f64> = BASE.iter().map(|b| b * 1.01).collect();
-        let row = judge_pairs(&pairs(true, &BASE, &head), &[], &PairedSettings::default());
+        let row = judge_pairs(&pairs(true, &BASE, &head), &[], 0.05, &Settings::default());
         assert_eq!(row.verdict, Verdict::Pass);
         assert!(row.why[0].contains("minimum effect"), "{row:?}");
     }
@@ -291,24 +283,25 @@ mod tests {
     #[test]
     fn too_few_rounds_warn_instead_of_passing_silently() {
         let row = judge_pairs(
-            &pairs(true, &BASE[..3], &[110.0, 114.0, 108.0]),
+            &pairs(true, &BASE[..1], &[110.0]),
             &[],
-            &PairedSettings::default(),
+            0.05, &Settings::default(),
         );
         assert_eq!(row.verdict, Verdict::Warn, "{row:?}");
     }
 
     #[test]
     fn counts_use_the_floor_or_the_round_spread() {
-        let s = PairedSettings::default();
+        let s = Settings::default();
         let same = [1000.0; 3];
-        let up = judge_pairs(&pairs(false, &same, &[1003.0; 3]), &[], &s);
+        let up = judge_pairs(&pairs(false, &same, &[1003.0; 3]), &[], 0.05, &s);
         assert_eq!(up.verdict, Verdict::Regressed, "0.3 % > 0.2 % floor");
-        let down = judge_pairs(&pairs(false, &same, &[990.0; 3]), &[], &s);
+        let down = judge_pairs(&pairs(false, &same, &[990.0; 3]), &[], 0.05, &s);
         assert_eq!(down.verdict, Verdict::Improved);
         let wobbly = judge_pairs(
             &pairs(false, &[1000.0, 1010.0, 990.0], &[1005.0; 3]),
             &[],
+            0.05,
             &s,
         );
         assert_eq!(wobbly.verdict, Verdict::Pass, "{wobbly:?}");

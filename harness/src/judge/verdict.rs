@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::series::State;
 use crate::model::{Metric, Unit};
 
 /// The outcome for one bench and metric, worst last.
@@ -12,11 +13,12 @@ pub enum Verdict {
     Improved,
     /// Nothing to report.
     Pass,
-    /// Within the gate but above its goal, or too noisy to be sure.
+    /// Worth a look, not a failure: above a goal, straddling a gate, one
+    /// run beyond the band, a machine-outlier run, an open regression
+    /// when those only warn.
     Warn,
-    /// Drifted: a control-chart rule fires at the latest run.
-    Drift,
-    /// Slower or bigger than the baseline, significantly.
+    /// A confirmed slowdown (or growth), open until it recovers or is
+    /// accepted.
     Regressed,
     /// Broke a gate.
     GateFailed,
@@ -27,7 +29,7 @@ impl Verdict {
     pub fn fails(self) -> bool {
         matches!(
             self,
-            Verdict::Regressed | Verdict::Drift | Verdict::GateFailed
+            Verdict::Regressed | Verdict::GateFailed
         )
     }
 
@@ -38,7 +40,6 @@ impl Verdict {
             Verdict::Pass => "pass",
             Verdict::Warn => "warn",
             Verdict::Regressed => "REGRESSED",
-            Verdict::Drift => "DRIFT",
             Verdict::GateFailed => "GATE FAILED",
         }
     }
@@ -64,12 +65,25 @@ pub struct Row {
     pub metric: Metric,
     /// Unit of `value` and `baseline`.
     pub unit: Unit,
-    /// This run's value (median of samples, else the estimate).
+    /// The statistic `value` is: `median` (of the run's samples) or
+    /// `value` (a single number per run).
+    pub statistic: &'static str,
+    /// This run's value.
     pub value: f64,
-    /// The baseline's value, when there is one.
+    /// The reference level it was judged against (the current level's
+    /// runs, or the saved baseline), when there is one.
     pub baseline: Option<f64>,
-    /// Change against the baseline.
+    /// The tested level against the reference, with its 95 % interval.
     pub change: Option<Change>,
+    /// The series' state at this run.
+    pub state: State,
+    /// Label of the run where an open regression (or an improvement)
+    /// began.
+    pub since: Option<String>,
+    /// One-sided p-value of the test, when one was made.
+    pub p: Option<f64>,
+    /// Earlier runs behind the reference.
+    pub runs: usize,
     /// The gates applied, as text (`p99 140 ns ≤ 100 ns`), empty if none.
     pub gate: String,
     /// Control-chart status over the history.

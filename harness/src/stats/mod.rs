@@ -10,6 +10,7 @@ pub mod describe;
 pub mod ewma;
 pub mod growth;
 pub mod individuals;
+pub mod level;
 pub mod mann_whitney;
 pub mod noise;
 pub mod rng;

@@ -1,0 +1,196 @@
+//! The one decision: is a new level significantly and materially above
+//! (or below) its reference?
+//!
+//! Evidence is a level difference on the judging scale (log ratio, or a
+//! difference in the unit for a metric that may be negative), its
+//! standard error from run-to-run (or round-to-round) variation, and the
+//! degrees of freedom of that error. A change counts when the one-sided
+//! Student t p-value is below the series' α *and* the relative change
+//! exceeds the minimum effect; evidence from a single run or round counts
+//! only beyond the large-change threshold. The same function decides a
+//! series' new level in `check` and a bench's paired rounds in `compare`.
+
+use super::verdict::{Change, Verdict};
+use crate::stats::level::{t_quantile, t_upper_tail};
+
+/// What a test saw.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Evidence {
+    /// New level minus reference, on the judging scale.
+    pub diff: f64,
+    /// Standard error of `diff`.
+    pub se: f64,
+    /// Degrees of freedom of `se`.
+    pub df: f64,
+    /// Runs (or rounds) behind the new level.
+    pub replicates: usize,
+    /// The reference on the judging scale (for a linear scale's relative
+    /// change).
+    pub center: f64,
+    /// Log scale (ratios) rather than linear.
+    pub log: bool,
+}
+
+/// What the decision was.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Decision {
+    /// Regressed, Improved or Pass.
+    pub verdict: Verdict,
+    /// The change with its 95 % interval.
+    pub change: Change,
+    /// One-sided p-value in the direction of the change.
+    pub p: f64,
+    /// Significant at α although below the minimum effect, or from one
+    /// replicate below the large-change threshold.
+    pub significant_only: bool,
+}
+
+impl Evidence {
+    /// The new level from `values` (on the judging scale) against a
+    /// reference `center` of `n` runs with run-to-run σ on `df` degrees of
+    /// freedom. For the test in direction `up`, the most extreme value in
+    /// that direction is pulled in to the next one, so one outlier cannot
+    /// carry the test.
+    pub fn level(values: &[f64], center: f64, n: usize, sigma: f64, df: f64, up: bool, log: bool) -> Evidence {
+        let k = values.len();
+        let mean = pulled_in_mean(values, up);
+        Evidence {
+            diff: mean - center,
+            se: sigma * (1.0 / k as f64 + 1.0 / n.max(1) as f64).sqrt(),
+            df,
+            replicates: k,
+            center,
+            log,
+        }
+    }
+
+    /// Paired differences (head − base per round, on the judging scale):
+    /// their mean, with the most extreme pulled in, against zero.
+    pub fn paired(diffs: &[f64], up: bool) -> Option<Evidence> {
+        let n = diffs.len();
+        let sd = crate::stats::describe::std_dev(diffs)?;
+        Some(Evidence {
+            diff: pulled_in_mean(diffs, up),
+            se: sd / (n as f64).sqrt(),
+            df: (n - 1) as f64,
+            replicates: n,
+            center: 0.0,
+            log: true,
+        })
+    }
+
+    /// The relative change `diff` stands for (0.05 = 5 % more).
+    pub fn relative(&self, diff: f64) -> f64 {
+        if self.log {
+            diff.exp() - 1.0
+        } else if self.center == 0.0 {
+            if diff == 0.0 { 0.0 } else { f64::INFINITY.copysign(diff) }
+        } else {
+            diff / self.center.abs()
+        }
+    }
+
+    /// Student's t of the difference (±∞ with no spread).
+    pub fn t(&self) -> f64 {
+        if self.se > 0.0 {
+            self.diff / self.se
+        } else if self.diff == 0.0 {
+            0.0
+        } else {
+            f64::INFINITY.copysign(self.diff)
+        }
+    }
+
+    /// The change with its 95 % interval.
+    pub fn change(&self) -> Change {
+        let half = t_quantile(0.025, self.df).map(|q| q * self.se);
+        Change {
+            ratio: 1.0 + self.relative(self.diff),
+            lower: half.map(|h| 1.0 + self.relative(self.diff - h)),
+            upper: half.map(|h| 1.0 + self.relative(self.diff + h)),
+        }
+    }
+}
+
+/// Mean of `values` with the largest (`up`) or smallest pulled in to its
+/// neighbour; the plain value for one.
+fn pulled_in_mean(values: &[f64], up: bool) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let k = v.len();
+    if k >= 2 {
+        if up {
+            v[k - 1] = v[k - 2];
+        } else {
+            v[0] = v[1];
+        }
+    }
+    v.iter().sum::<f64>() / k.max(1) as f64
+}
+
+/// Decides `e` in its direction `up` at level `alpha`, needing a relative
+/// change beyond `min_effect`, and beyond `large` from one replicate.
+pub fn decide(e: &Evidence, up: bool, alpha: f64, min_effect: f64, large: f64) -> Decision {
+    let t = if up { e.t() } else { -e.t() };
+    let p = t_upper_tail(t, e.df).unwrap_or(1.0);
+    let rel = e.relative(e.diff);
+    let material = if up { rel > min_effect } else { rel < -min_effect };
+    let enough = e.replicates >= 2 || rel.abs() >= large;
+    let significant = p < alpha;
+    let verdict = match (significant && material && enough, up) {
+        (true, true) => Verdict::Regressed,
+        (true, false) => Verdict::Improved,
+        _ => Verdict::Pass,
+    };
+    Decision {
+        verdict,
+        change: e.change(),
+        p,
+        significant_only: significant && verdict == Verdict::Pass,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clear_two_run_step_regresses_and_one_run_needs_a_large_change() {
+        let ln = |x: f64| x.ln();
+        let e = Evidence::level(&[ln(1.10), ln(1.11)], 0.0, 30, 0.02, 29.0, true, true);
+        let d = decide(&e, true, 1e-4, 0.03, 0.30);
+        assert_eq!(d.verdict, Verdict::Regressed, "{d:?}");
+        assert!((d.change.ratio - 1.10).abs() < 1e-9, "pulled in to 1.10: {d:?}");
+        let one = Evidence::level(&[ln(1.20)], 0.0, 30, 0.02, 29.0, true, true);
+        let d1 = decide(&one, true, 1e-4, 0.03, 0.30);
+        assert_eq!(d1.verdict, Verdict::Pass);
+        assert!(d1.significant_only);
+        let big = Evidence::level(&[ln(1.5)], 0.0, 30, 0.02, 29.0, true, true);
+        assert_eq!(decide(&big, true, 1e-4, 0.03, 0.30).verdict, Verdict::Regressed);
+    }
+
+    #[test]
+    fn one_outlier_cannot_carry_the_test() {
+        let e = Evidence::level(&[0.0, 0.5], 0.0, 30, 0.02, 29.0, true, true);
+        assert_eq!(e.diff, 0.0);
+        assert_eq!(decide(&e, true, 0.05, 0.03, 0.3).verdict, Verdict::Pass);
+    }
+
+    #[test]
+    fn a_linear_scale_judges_negative_values() {
+        let e = Evidence::level(&[-8.0, -8.1, -7.9], -10.0, 20, 0.1, 19.0, true, false);
+        let d = decide(&e, true, 0.001, 0.03, 0.3);
+        assert_eq!(d.verdict, Verdict::Regressed, "{d:?}");
+        assert!((d.change.ratio - 1.2).abs() < 0.02, "{d:?}");
+    }
+
+    #[test]
+    fn paired_rounds_use_their_own_spread() {
+        let same = [0.01, -0.02, 0.015, -0.01, 0.0, 0.005];
+        let e = Evidence::paired(&same, true).unwrap();
+        assert_eq!(decide(&e, true, 0.01, 0.03, 0.3).verdict, Verdict::Pass);
+        let slow: Vec<f64> = same.iter().map(|d| d + 0.10).collect();
+        let e = Evidence::paired(&slow, true).unwrap();
+        assert_eq!(decide(&e, true, 0.01, 0.03, 0.3).verdict, Verdict::Regressed);
+    }
+}

@@ -1,7 +1,7 @@
 //! `harness`: runs the benches, collects their output into one history and
 //! judges it.
 //!
-//! Exit codes: 0 all well; 1 a regression, broken gate or drift; 2 a usage
+//! Exit codes: 0 all well; 1 a confirmed regression (new or still open) or a broken gate; 2 a usage
 //! or input error (missing, empty, truncated or invalid files, a baseline
 //! from another machine, a bad `targets.toml`). A closed output pipe
 //! (`harness check | head`) counts as success.

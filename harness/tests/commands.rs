@@ -76,31 +76,40 @@ fn exports_bencher_and_github_action_benchmark_json() {
 }
 
 #[test]
-fn baseline_save_then_check_against_it() {
+fn a_saved_baseline_is_used_without_being_named() {
     let dir = tempfile::tempdir().unwrap();
+    let hist = write_history(dir.path(), &stable_history(12));
     let base = write_run(
         dir.path(),
         "base.json",
-        &run("base", "cpu-a", vec![wall("a/b/c", 100.0, 1)]),
+        &run("base", "cpu-a", vec![wall("ntu/observe/w5", 85.0, 1)]),
     );
     harness(dir.path())
-        .args(["baseline", "save", "--name", "v1", "--run"])
+        .args(["baseline", "save", "--run"])
         .arg(&base)
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("as baseline \"v1\""));
-    let new = write_run(
-        dir.path(),
-        "new.json",
-        &run("new", "cpu-a", vec![wall("a/b/c", 120.0, 2)]),
-    );
+        .stdout(predicate::str::contains("as baseline \"main\""));
+    // The history sits at 100 ns: 18 % above the saved baseline.
     harness(dir.path())
-        .args(["check", "--history", "h.jsonl", "--baseline", "v1", "--run"])
-        .arg(&new)
+        .args(["check", "--history"])
+        .arg(&hist)
         .assert()
         .code(1)
         .stdout(predicate::str::contains("REGRESSED"))
-        .stdout(predicate::str::contains("verdict: FAIL"));
+        .stdout(predicate::str::contains("against the saved baseline"))
+        .stdout(predicate::str::contains("saved baseline base"));
+    harness(dir.path())
+        .args(["check", "--no-baseline", "--history"])
+        .arg(&hist)
+        .assert()
+        .code(0);
+    harness(dir.path())
+        .args(["check", "--baseline", "v9", "--history"])
+        .arg(&hist)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no baseline \"v9\""));
 }
 
 #[test]
@@ -121,7 +130,9 @@ fn analyze_names_the_run_where_a_step_began() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("s0000000"))
-        .stdout(predicate::str::contains("verdict: DRIFT in 1 series"));
+        .stdout(predicate::str::contains(
+            "verdict: FAIL (1 series regressed)",
+        ));
     let calm = write_history(dir.path(), &stable_history(12));
     harness(dir.path())
         .arg("analyze")

@@ -11,7 +11,7 @@ use crate::render::Format;
 /// Benchmark and performance-regression harness: run the suites, keep one
 /// history, judge it with gates, baselines, statistics and control charts.
 ///
-/// Exit codes: 0 all well; 1 a regression, broken gate or drift; 2 a usage
+/// Exit codes: 0 all well; 1 a confirmed regression (new or still open) or a broken gate; 2 a usage
 /// or input error.
 #[derive(Debug, Parser)]
 #[command(name = "harness", version, about, long_about)]
@@ -25,9 +25,9 @@ enum Sub {
     /// Build and run the Criterion, gungraun and heap suites, collect their
     /// output and append one run to the history.
     Run(RunArgs),
-    /// Judge the latest run (or --run FILE): gates, baseline, drift.
+    /// Judge the latest run (or --run FILE): against its history (or saved baseline) and gates.
     #[command(
-        after_help = "Exit codes: 0 all well; 1 a regression, broken gate or drift; 2 a usage or input error."
+        after_help = "Exit codes: 0 all well; 1 a confirmed regression (new or still open) or a broken gate; 2 a usage or input error."
     )]
     Check(CheckArgs),
     /// Save or show a baseline for this machine.
@@ -45,7 +45,7 @@ enum Sub {
     },
     /// Control charts and change points over a whole history file.
     #[command(
-        after_help = "Exit codes: 0 in control; 1 a series drifts at its latest run; 2 a usage or input error."
+        after_help = "Exit codes: 0 no open regression; 1 a series regressed at its latest run; 2 a usage or input error."
     )]
     Analyze(AnalyzeArgs),
     /// Measure two revisions in temporary worktrees, interleaved, and

@@ -29,7 +29,14 @@ pub fn analyze(c: &AnalyzeConfig) -> anyhow::Result<Outcome> {
     let mut t = Table::new(
         &format!("Analysis of {} ({} runs)", c.history.display(), runs.len()),
         &[
-            "machine", "profile", "bench", "metric", "runs", "latest", "reference", "state",
+            "machine",
+            "profile",
+            "bench",
+            "metric",
+            "runs",
+            "latest",
+            "reference",
+            "state",
             "changes",
         ],
     );
@@ -72,7 +79,8 @@ pub fn analyze(c: &AnalyzeConfig) -> anyhow::Result<Outcome> {
                 })
                 .collect();
             let latest = *tr.values.last().unwrap_or(&f64::NAN);
-            let state = row.map_or_else(|| "not in the latest run".to_owned(), |r| r.control.clone());
+            let state =
+                row.map_or_else(|| "not in the latest run".to_owned(), |r| r.control.clone());
             let labels: Vec<String> = changes
                 .iter()
                 .map(|ch| {
@@ -95,7 +103,11 @@ pub fn analyze(c: &AnalyzeConfig) -> anyhow::Result<Outcome> {
                     .and_then(|p| p.center)
                     .map_or("-".into(), |c| show(c, tr.unit)),
                 state.clone(),
-                if labels.is_empty() { "-".into() } else { labels.join(", ") },
+                if labels.is_empty() {
+                    "-".into()
+                } else {
+                    labels.join(", ")
+                },
             ]);
             series_json.push(serde_json::json!({
                 "machine": machine, "profile": profile, "bench": tr.bench.as_str(),

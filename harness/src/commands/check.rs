@@ -44,7 +44,11 @@ pub fn report(c: &CheckConfig) -> anyhow::Result<Report> {
 /// The judging context of `check` (and of every view that must agree
 /// with it): the comparable runs of `all`, the gates, the saved baseline
 /// and the accepted changes. `None` when there is no run to judge.
-pub fn context(c: &CheckConfig, all: Vec<Run>, run: Option<Run>) -> anyhow::Result<Option<Context>> {
+pub fn context(
+    c: &CheckConfig,
+    all: Vec<Run>,
+    run: Option<Run>,
+) -> anyhow::Result<Option<Context>> {
     let Some(mut ctx) = Context::select(all, run, c.settings) else {
         return Ok(None);
     };
@@ -69,7 +73,11 @@ pub fn context(c: &CheckConfig, all: Vec<Run>, run: Option<Run>) -> anyhow::Resu
         let known: Vec<_> = ctx
             .runs
             .iter()
-            .flat_map(|r| r.measurements.iter().map(|m| (m.bench.clone(), m.metric.clone())))
+            .flat_map(|r| {
+                r.measurements
+                    .iter()
+                    .map(|m| (m.bench.clone(), m.metric.clone()))
+            })
             .collect();
         t.check_known(&known)?;
         if let Err(e) = t.check_known(&in_run) {
@@ -121,7 +129,8 @@ pub fn context(c: &CheckConfig, all: Vec<Run>, run: Option<Run>) -> anyhow::Resu
     ctx.accepted = Accepted::load(&c.accepted)?;
     if let Some(g) = &judged.git {
         if g.shallow {
-            ctx.warnings.push("shallow clone: commit history is partial".into());
+            ctx.warnings
+                .push("shallow clone: commit history is partial".into());
         }
     } else {
         ctx.warnings
@@ -216,8 +225,16 @@ pub fn document(report: &Report) -> Document {
             .as_ref()
             .map_or(String::new(), |b| format!("; saved baseline {b}"))
     ));
-    let improved = report.rows.iter().filter(|r| r.verdict == crate::judge::Verdict::Improved).count();
-    let warned = report.rows.iter().filter(|r| r.verdict == crate::judge::Verdict::Warn).count();
+    let improved = report
+        .rows
+        .iter()
+        .filter(|r| r.verdict == crate::judge::Verdict::Improved)
+        .count();
+    let warned = report
+        .rows
+        .iter()
+        .filter(|r| r.verdict == crate::judge::Verdict::Warn)
+        .count();
     notes.push(match failed {
         0 => format!("verdict: pass ({improved} improved, {warned} warnings)"),
         n => format!("verdict: FAIL ({n} failing, {improved} improved, {warned} warnings)"),

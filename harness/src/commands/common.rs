@@ -15,7 +15,7 @@ use crate::render::Table;
 pub struct Outcome {
     /// Text for standard output.
     pub stdout: String,
-    /// 0 all well, 1 regression, gate or drift.
+    /// 0 all well, 1 regression or broken gate.
     pub code: u8,
 }
 

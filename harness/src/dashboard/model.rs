@@ -1,7 +1,6 @@
 //! The page's data: what the dashboard shows, built from the history with
 //! the judge's own verdicts and statistics, serialised once as JSON.
 
-
 use serde::Serialize;
 
 use super::series::{SeriesData, from_track, round};
@@ -309,7 +308,10 @@ mod tests {
         assert_eq!(wall.series.change_points, [step_run(&s)]);
         assert_eq!(wall.series.flags[0].at, step_run(&s));
         assert!(
-            matches!(wall.series.flags[0].state, State::Suspect | State::Regressed),
+            matches!(
+                wall.series.flags[0].state,
+                State::Suspect | State::Regressed
+            ),
             "{:?}",
             wall.series.flags
         );

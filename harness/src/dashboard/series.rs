@@ -90,10 +90,10 @@ pub fn from_track(t: &Track, run: &dyn Fn(usize) -> usize) -> SeriesData {
                 up: p.center.is_none_or(|c| t.values[i] >= c),
             });
         }
-        if (p.state == State::Regressed && p.first) || p.state == State::Improved {
-            if let Some(s) = p.since {
-                data.change_points.push(s);
-            }
+        if ((p.state == State::Regressed && p.first) || p.state == State::Improved)
+            && let Some(s) = p.since
+        {
+            data.change_points.push(s);
         }
     }
     data.change_points.sort_unstable();

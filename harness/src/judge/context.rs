@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use super::budget::Settings;
+use super::chart_value;
 use super::outliers::machine_outliers;
 use super::series::{Kind, Point, against_baseline, walk};
-use super::chart_value;
 use crate::accepted::{Acceptance, Accepted};
 use crate::model::{BenchId, Metric, Run, Unit};
 use crate::targets::Targets;
@@ -42,7 +42,10 @@ impl Context {
         let (mut earlier, judged) = match judged {
             Some(j) => {
                 // A run that is in the history is judged by the runs before it.
-                let end = all.iter().position(|r| r.run_id == j.run_id).unwrap_or(total);
+                let end = all
+                    .iter()
+                    .position(|r| r.run_id == j.run_id)
+                    .unwrap_or(total);
                 let mut all = all;
                 all.truncate(end);
                 (all, j)
@@ -174,7 +177,13 @@ pub fn tracks(ctx: &Context) -> Vec<Track> {
     let logs: Vec<Vec<(usize, f64)>> = tracks
         .iter()
         .filter(|t| t.kind == Kind::Noisy)
-        .map(|t| t.runs.iter().zip(&t.values).map(|(&r, v)| (r, v.ln())).collect())
+        .map(|t| {
+            t.runs
+                .iter()
+                .zip(&t.values)
+                .map(|(&r, v)| (r, v.ln()))
+                .collect()
+        })
         .collect();
     let outliers = machine_outliers(&logs, ctx.runs.len());
     let last = ctx.runs.len() - 1;

@@ -51,7 +51,15 @@ impl Evidence {
     /// freedom. For the test in direction `up`, the most extreme value in
     /// that direction is pulled in to the next one, so one outlier cannot
     /// carry the test.
-    pub fn level(values: &[f64], center: f64, n: usize, sigma: f64, df: f64, up: bool, log: bool) -> Evidence {
+    pub fn level(
+        values: &[f64],
+        center: f64,
+        n: usize,
+        sigma: f64,
+        df: f64,
+        up: bool,
+        log: bool,
+    ) -> Evidence {
         let k = values.len();
         let mean = pulled_in_mean(values, up);
         Evidence {
@@ -84,7 +92,11 @@ impl Evidence {
         if self.log {
             diff.exp() - 1.0
         } else if self.center == 0.0 {
-            if diff == 0.0 { 0.0 } else { f64::INFINITY.copysign(diff) }
+            if diff == 0.0 {
+                0.0
+            } else {
+                f64::INFINITY.copysign(diff)
+            }
         } else {
             diff / self.center.abs()
         }
@@ -134,7 +146,11 @@ pub fn decide(e: &Evidence, up: bool, alpha: f64, min_effect: f64, large: f64) -
     let t = if up { e.t() } else { -e.t() };
     let p = t_upper_tail(t, e.df).unwrap_or(1.0);
     let rel = e.relative(e.diff);
-    let material = if up { rel > min_effect } else { rel < -min_effect };
+    let material = if up {
+        rel > min_effect
+    } else {
+        rel < -min_effect
+    };
     let enough = e.replicates >= 2 || rel.abs() >= large;
     let significant = p < alpha;
     let verdict = match (significant && material && enough, up) {
@@ -160,13 +176,19 @@ mod tests {
         let e = Evidence::level(&[ln(1.10), ln(1.11)], 0.0, 30, 0.02, 29.0, true, true);
         let d = decide(&e, true, 1e-4, 0.03, 0.30);
         assert_eq!(d.verdict, Verdict::Regressed, "{d:?}");
-        assert!((d.change.ratio - 1.10).abs() < 1e-9, "pulled in to 1.10: {d:?}");
+        assert!(
+            (d.change.ratio - 1.10).abs() < 1e-9,
+            "pulled in to 1.10: {d:?}"
+        );
         let one = Evidence::level(&[ln(1.20)], 0.0, 30, 0.02, 29.0, true, true);
         let d1 = decide(&one, true, 1e-4, 0.03, 0.30);
         assert_eq!(d1.verdict, Verdict::Pass);
         assert!(d1.significant_only);
         let big = Evidence::level(&[ln(1.5)], 0.0, 30, 0.02, 29.0, true, true);
-        assert_eq!(decide(&big, true, 1e-4, 0.03, 0.30).verdict, Verdict::Regressed);
+        assert_eq!(
+            decide(&big, true, 1e-4, 0.03, 0.30).verdict,
+            Verdict::Regressed
+        );
     }
 
     #[test]
@@ -191,6 +213,9 @@ mod tests {
         assert_eq!(decide(&e, true, 0.01, 0.03, 0.3).verdict, Verdict::Pass);
         let slow: Vec<f64> = same.iter().map(|d| d + 0.10).collect();
         let e = Evidence::paired(&slow, true).unwrap();
-        assert_eq!(decide(&e, true, 0.01, 0.03, 0.3).verdict, Verdict::Regressed);
+        assert_eq!(
+            decide(&e, true, 0.01, 0.03, 0.3).verdict,
+            Verdict::Regressed
+        );
     }
 }

@@ -61,7 +61,10 @@ pub fn apply_gates(row: &mut Row, m: &Measurement, level: &[&Measurement], gates
         .iter()
         .filter(|g| g.metric == m.metric && g.bench.matches(m.bench.as_str()))
     {
-        let mut values: Vec<f64> = level.iter().filter_map(|h| statistic(h, g.statistic)).collect();
+        let mut values: Vec<f64> = level
+            .iter()
+            .filter_map(|h| statistic(h, g.statistic))
+            .collect();
         let Some(v) = statistic(m, g.statistic) else {
             continue;
         };
@@ -69,11 +72,20 @@ pub fn apply_gates(row: &mut Row, m: &Measurement, level: &[&Measurement], gates
         let (est, lo, hi) = over_runs(&values);
         let name = stat_name(g.statistic);
         let spread = if lo < hi {
-            format!(" (95% over {} runs: {}..{})", values.len().min(GATE_WINDOW), show(lo, m.unit), show(hi, m.unit))
+            format!(
+                " (95% over {} runs: {}..{})",
+                values.len().min(GATE_WINDOW),
+                show(lo, m.unit),
+                show(hi, m.unit)
+            )
         } else {
             String::new()
         };
-        shown.push(format!("{name} {} ≤ {}", show(est, m.unit), show(g.max, m.unit)));
+        shown.push(format!(
+            "{name} {} ≤ {}",
+            show(est, m.unit),
+            show(g.max, m.unit)
+        ));
         let source = if g.source.is_empty() {
             String::new()
         } else {
@@ -82,17 +94,29 @@ pub fn apply_gates(row: &mut Row, m: &Measurement, level: &[&Measurement], gates
         if lo > g.max {
             row.raise(
                 Verdict::GateFailed,
-                format!("{name} {}{spread} exceeds the gate {}{source}", show(est, m.unit), show(g.max, m.unit)),
+                format!(
+                    "{name} {}{spread} exceeds the gate {}{source}",
+                    show(est, m.unit),
+                    show(g.max, m.unit)
+                ),
             );
         } else if hi > g.max {
             row.raise(
                 Verdict::Warn,
-                format!("{name} {}{spread} straddles the gate {}{source}", show(est, m.unit), show(g.max, m.unit)),
+                format!(
+                    "{name} {}{spread} straddles the gate {}{source}",
+                    show(est, m.unit),
+                    show(g.max, m.unit)
+                ),
             );
         } else if let Some(goal) = g.goal.filter(|goal| hi > *goal) {
             row.raise(
                 Verdict::Warn,
-                format!("{name} {}{spread} is above the goal {}", show(est, m.unit), show(goal, m.unit)),
+                format!(
+                    "{name} {}{spread} is above the goal {}",
+                    show(est, m.unit),
+                    show(goal, m.unit)
+                ),
             );
         }
     }

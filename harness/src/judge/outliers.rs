@@ -56,10 +56,10 @@ pub fn machine_outliers(series: &[Vec<(usize, f64)>], runs: usize) -> Vec<Option
             if past.len() < MIN_EARLIER {
                 continue;
             }
-            if let (Some(m), Some(sp)) = (median(past), pooled_spread(&[past])) {
-                if sp.sigma > 0.0 {
-                    zs.push((y - m) / sp.sigma);
-                }
+            if let (Some(m), Some(sp)) = (median(past), pooled_spread(&[past]))
+                && sp.sigma > 0.0
+            {
+                zs.push((y - m) / sp.sigma);
             }
         }
         let shift = (zs.len() >= MIN_SERIES).then(|| median(&zs)).flatten();

@@ -163,7 +163,8 @@ pub fn judge_pairs(p: &Pairs, history: &[f64], alpha: f64, s: &Settings) -> Pair
         .map(|(b, h)| h / b)
         .collect();
     let Some(ratio) = median(&ratios) else {
-        row.why.push("no usable rounds (zero or negative values)".into());
+        row.why
+            .push("no usable rounds (zero or negative values)".into());
         return row;
     };
     row.ratio = Some(ratio);
@@ -188,7 +189,10 @@ pub fn judge_pairs(p: &Pairs, history: &[f64], alpha: f64, s: &Settings) -> Pair
     let up = logs.iter().sum::<f64>() >= 0.0;
     let Some(e) = Evidence::paired(&logs, up) else {
         row.verdict = Verdict::Warn;
-        row.why.push(format!("{} round(s): no spread between rounds to judge by; use --rounds 3 or more", row.rounds));
+        row.why.push(format!(
+            "{} round(s): no spread between rounds to judge by; use --rounds 3 or more",
+            row.rounds
+        ));
         return row;
     };
     let d = decide(&e, up, alpha, s.min_effect, s.large);
@@ -285,7 +289,8 @@ mod tests {
         let row = judge_pairs(
             &pairs(true, &BASE[..1], &[110.0]),
             &[],
-            0.05, &Settings::default(),
+            0.05,
+            &Settings::default(),
         );
         assert_eq!(row.verdict, Verdict::Warn, "{row:?}");
     }

@@ -72,7 +72,11 @@ fn row(ctx: &Context, t: &Track, m: &Measurement) -> Row {
         verdict: Verdict::Pass,
         why: Vec::new(),
     };
-    let against = if t.against_baseline { "the saved baseline" } else { "its level" };
+    let against = if t.against_baseline {
+        "the saved baseline"
+    } else {
+        "its level"
+    };
     let change = pt.change.map(|c| match (c.lower, c.upper) {
         (Some(lo), Some(hi)) => format!("{} (95% CI {}..{})", pct(c.ratio), pct(lo), pct(hi)),
         _ => pct(c.ratio),
@@ -81,7 +85,11 @@ fn row(ctx: &Context, t: &Track, m: &Measurement) -> Row {
     let since = since.unwrap_or_default();
     let evidence = match (t.kind, pt.p, pt.threshold) {
         (Kind::Exact, _, Some(th)) => format!("noise threshold {:.2}%", th * 100.0),
-        (_, Some(p), _) => format!("p={p:.2e}, α={:.1e}, {} reference runs", s.per_series_alpha(series_count(ctx)), pt.runs),
+        (_, Some(p), _) => format!(
+            "p={p:.2e}, α={:.1e}, {} reference runs",
+            s.per_series_alpha(series_count(ctx)),
+            pt.runs
+        ),
         _ => String::new(),
     };
     match pt.state {
@@ -94,7 +102,10 @@ fn row(ctx: &Context, t: &Track, m: &Measurement) -> Row {
         }
         State::Skipped => {
             row.control = "machine outlier run: not judged".into();
-            row.raise(Verdict::Warn, "the whole run moved together (a machine outlier): not judged; rerun".into());
+            row.raise(
+                Verdict::Warn,
+                "the whole run moved together (a machine outlier): not judged; rerun".into(),
+            );
         }
         State::InControl => {
             row.control = match pt.z {
@@ -111,17 +122,26 @@ fn row(ctx: &Context, t: &Track, m: &Measurement) -> Row {
         }
         State::Regressed if pt.first => {
             row.control = format!("step at {since}");
-            row.raise(Verdict::Regressed, format!("{change} against {against} since {since} ({evidence})"));
+            row.raise(
+                Verdict::Regressed,
+                format!("{change} against {against} since {since} ({evidence})"),
+            );
         }
         State::Regressed => {
             row.control = format!("open since {since}");
-            let v = if s.open_fails { Verdict::Regressed } else { Verdict::Warn };
+            let v = if s.open_fails {
+                Verdict::Regressed
+            } else {
+                Verdict::Warn
+            };
             row.raise(v, format!("regression open since {since}: {change} against {against} ({evidence}); fix it or `harness accept` it"));
         }
         State::Improved => {
             row.control = format!("new level since {since}");
             row.verdict = Verdict::Improved;
-            row.why.push(format!("{change} against {against} since {since} ({evidence})"));
+            row.why.push(format!(
+                "{change} against {against} since {since} ({evidence})"
+            ));
         }
     }
     if let Some((a, start)) = &t.accepted
@@ -142,7 +162,12 @@ fn series_count(ctx: &Context) -> usize {
     ctx.judged()
         .measurements
         .iter()
-        .filter(|m| !matches!(m.metric, crate::model::Metric::Instructions | crate::model::Metric::HeapBytes))
+        .filter(|m| {
+            !matches!(
+                m.metric,
+                crate::model::Metric::Instructions | crate::model::Metric::HeapBytes
+            )
+        })
         .filter(|m| ctx.runs[last].find(&m.bench, &m.metric).is_some())
         .count()
 }
@@ -161,7 +186,10 @@ pub fn judge_tracks(ctx: &Context, tracks: &[Track]) -> Report {
         else {
             continue;
         };
-        if rows.iter().any(|r: &Row| r.bench == m.bench.as_str() && r.metric == m.metric) {
+        if rows
+            .iter()
+            .any(|r: &Row| r.bench == m.bench.as_str() && r.metric == m.metric)
+        {
             continue;
         }
         let mut r = row(ctx, t, m);
@@ -182,7 +210,12 @@ pub fn judge_tracks(ctx: &Context, tracks: &[Track]) -> Report {
     let complexity = ctx
         .targets
         .as_ref()
-        .map(|t| t.complexity.iter().map(|g| judge_complexity(judged, g)).collect())
+        .map(|t| {
+            t.complexity
+                .iter()
+                .map(|g| judge_complexity(judged, g))
+                .collect()
+        })
         .unwrap_or_default();
     let series = series_count(ctx);
     let mut warnings = ctx.warnings.clone();

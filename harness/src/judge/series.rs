@@ -181,7 +181,15 @@ impl Walk<'_> {
     /// direction `up`.
     fn decide(&self, r: &Reference, cand: &[usize], up: bool, alpha: f64) -> (Evidence, Decision) {
         let vals: Vec<f64> = cand.iter().map(|&i| self.y[i]).collect();
-        let e = Evidence::level(&vals, r.center, r.n, r.spread.sigma, r.spread.df, up, self.log);
+        let e = Evidence::level(
+            &vals,
+            r.center,
+            r.n,
+            r.spread.sigma,
+            r.spread.df,
+            up,
+            self.log,
+        );
         let d = decide(&e, up, alpha, self.p.min_effect, self.p.large);
         (e, d)
     }
@@ -210,7 +218,10 @@ fn walk_noisy(
     p: &Params,
 ) -> Vec<Point> {
     let y: Vec<f64> = if log {
-        values.iter().map(|v| v.max(f64::MIN_POSITIVE).ln()).collect()
+        values
+            .iter()
+            .map(|v| v.max(f64::MIN_POSITIVE).ln())
+            .collect()
     } else {
         values.to_vec()
     };
@@ -376,7 +387,13 @@ fn walk_exact(values: &[f64], skip: &[bool], reset: Option<usize>) -> Vec<Point>
 }
 
 /// Judges every run of one series (values in run order).
-pub fn walk(values: &[f64], kind: Kind, skip: &[bool], reset: Option<usize>, p: &Params) -> Vec<Point> {
+pub fn walk(
+    values: &[f64],
+    kind: Kind,
+    skip: &[bool],
+    reset: Option<usize>,
+    p: &Params,
+) -> Vec<Point> {
     match kind {
         Kind::Exact => walk_exact(values, skip, reset),
         Kind::Noisy => walk_noisy(values, true, skip, reset, p),
@@ -387,7 +404,13 @@ pub fn walk(values: &[f64], kind: Kind, skip: &[bool], reset: Option<usize>, p: 
 /// Re-judges the latest run of a walked series against a saved
 /// baseline `base` (one run: the center, with n = 1), using the σ the walk
 /// learnt and the latest runs as the new level. `points` is the walk.
-pub fn against_baseline(values: &[f64], kind: Kind, points: &[Point], base: f64, p: &Params) -> Option<Point> {
+pub fn against_baseline(
+    values: &[f64],
+    kind: Kind,
+    points: &[Point],
+    base: f64,
+    p: &Params,
+) -> Option<Point> {
     let last = points.len().checked_sub(1)?;
     if points[last].state == State::Skipped {
         return None;
@@ -401,10 +424,22 @@ pub fn against_baseline(values: &[f64], kind: Kind, points: &[Point], base: f64,
     pt.runs = 1;
     if kind == Kind::Exact {
         let threshold = points[last].threshold.unwrap_or(FLOOR);
-        let rel = if base == 0.0 { if values[last] == 0.0 { 0.0 } else { f64::INFINITY } } else { values[last] / base - 1.0 };
+        let rel = if base == 0.0 {
+            if values[last] == 0.0 {
+                0.0
+            } else {
+                f64::INFINITY
+            }
+        } else {
+            values[last] / base - 1.0
+        };
         pt.center = Some(base);
         pt.threshold = Some(threshold);
-        pt.change = Some(Change { ratio: 1.0 + rel, lower: None, upper: None });
+        pt.change = Some(Change {
+            ratio: 1.0 + rel,
+            lower: None,
+            upper: None,
+        });
         if rel > threshold {
             pt.state = State::Regressed;
             pt.first = true;
@@ -416,15 +451,33 @@ pub fn against_baseline(values: &[f64], kind: Kind, points: &[Point], base: f64,
         return Some(pt);
     }
     let log = kind == Kind::Noisy;
-    let tr = |v: f64| if log { v.max(f64::MIN_POSITIVE).ln() } else { v };
+    let tr = |v: f64| {
+        if log {
+            v.max(f64::MIN_POSITIVE).ln()
+        } else {
+            v
+        }
+    };
     let (Some(sigma), Some(df)) = (points[last].sigma, points[last].df) else {
         // No run-to-run spread learnt yet: only a large change counts.
-        let rel = if base == 0.0 { 0.0 } else { values[last] / base - 1.0 };
-        pt.state = if rel.abs() >= p.large && rel > 0.0 { State::Regressed } else { State::Insufficient };
+        let rel = if base == 0.0 {
+            0.0
+        } else {
+            values[last] / base - 1.0
+        };
+        pt.state = if rel.abs() >= p.large && rel > 0.0 {
+            State::Regressed
+        } else {
+            State::Insufficient
+        };
         pt.first = pt.state == State::Regressed;
         pt.since = pt.first.then_some(last);
         pt.center = Some(base);
-        pt.change = Some(Change { ratio: 1.0 + rel, lower: None, upper: None });
+        pt.change = Some(Change {
+            ratio: 1.0 + rel,
+            lower: None,
+            upper: None,
+        });
         return Some(pt);
     };
     let scan = p.scan.max(2);
@@ -440,7 +493,9 @@ pub fn against_baseline(values: &[f64], kind: Kind, points: &[Point], base: f64,
             if k == 1 && up == (e.diff >= 0.0) {
                 alone = Some(d);
             }
-            if d.verdict != Verdict::Pass && best.as_ref().is_none_or(|b| e.t().abs() > b.0.t().abs()) {
+            if d.verdict != Verdict::Pass
+                && best.as_ref().is_none_or(|b| e.t().abs() > b.0.t().abs())
+            {
                 best = Some((e, d));
             }
         }
@@ -453,7 +508,11 @@ pub fn against_baseline(values: &[f64], kind: Kind, points: &[Point], base: f64,
     let d = match best {
         Some((e, d)) => {
             pt.since = Some(recent[e.replicates - 1]);
-            pt.state = if d.verdict == Verdict::Regressed { State::Regressed } else { State::Improved };
+            pt.state = if d.verdict == Verdict::Regressed {
+                State::Regressed
+            } else {
+                State::Improved
+            };
             pt.first = pt.state == State::Regressed;
             d
         }

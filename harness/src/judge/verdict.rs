@@ -27,10 +27,7 @@ pub enum Verdict {
 impl Verdict {
     /// Whether this verdict fails the check (exit code 1).
     pub fn fails(self) -> bool {
-        matches!(
-            self,
-            Verdict::Regressed | Verdict::GateFailed
-        )
+        matches!(self, Verdict::Regressed | Verdict::GateFailed)
     }
 
     /// Short name for tables.

@@ -8,14 +8,9 @@
   const $ = (s) => document.querySelector(s);
   const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   // Worst first: the order of the judge's Verdict, with "not measured" last.
-  const SEVERITY = { gate_failed: 6, regressed: 5, drift: 4, warn: 3, pass: 2, improved: 1 };
-  const VERDICT_NAME = { gate_failed: "GATE FAILED", regressed: "REGRESSED", drift: "DRIFT", warn: "warn", pass: "pass", improved: "improved" };
-  const RULES = {
-    1: "rule 1: one point beyond 3σ",
-    2: "rule 2: two of three beyond 2σ",
-    3: "rule 3: four of five beyond 1σ",
-    4: "rule 4: eight in a row on one side",
-  };
+  const SEVERITY = { gate_failed: 6, regressed: 5, warn: 3, pass: 2, improved: 1 };
+  const VERDICT_NAME = { gate_failed: "GATE FAILED", regressed: "REGRESSED", warn: "warn", pass: "pass", improved: "improved" };
+  const STATE_TEXT = { suspect: "one run beyond the band (not yet confirmed)", regressed: "regression (confirmed, open)", improved: "improvement (new level)", skipped: "machine outlier run (not judged)" };
 
   function fmt(v, unit) {
     if (v == null || !isFinite(v)) return "–";
@@ -237,7 +232,7 @@
     // name the rule at the start of each flagged stretch
     let prev = -2;
     for (const f of s.flags) {
-      if (f.at !== prev + 1) out.push(`<text class="rule" x="${X(xs[f.at]) + 4}" y="${Y(s.value[f.at]) - 6}">WE${f.rule}</text>`);
+      if (f.at !== prev + 1) out.push(`<text class="rule" x="${X(xs[f.at]) + 4}" y="${Y(s.value[f.at]) - 6}">${esc(f.state)}</text>`);
       prev = f.at;
     }
     out.push(`<line class="cursor" x1="0" x2="0" y1="${M.t}" y2="${H - M.b}" visibility="hidden"/>`);
@@ -259,8 +254,8 @@
     parts.push(`measured ${date(runTime[s.run[i]])}`);
     parts.push(`<b>${fmt(s.value[i], s.unit)}</b>` + (s.lo[i] != null ? ` (95% CI ${fmt(s.lo[i], s.unit)} – ${fmt(s.hi[i], s.unit)})` : ""));
     if (s.center[i] != null) parts.push(`limits ${fmt(s.center[i] - 3 * s.sigma[i], s.unit)} – ${fmt(s.center[i] + 3 * s.sigma[i], s.unit)}, center ${fmt(s.center[i], s.unit)}`);
-    else parts.push("no limits yet (fewer than 8 earlier runs or no spread)");
-    if (f) parts.push(`<span class="flagtext">Western Electric ${RULES[f.rule]} (${f.up ? "slower/bigger" : "faster/smaller"})</span>`);
+    else parts.push("no limits yet (fewer than 5 earlier runs of this level)");
+    if (f) parts.push(`<span class="flagtext">${esc(STATE_TEXT[f.state] || f.state)} (${f.up ? "slower/bigger" : "faster/smaller"})</span>`);
     if (s.change_points.includes(i)) parts.push(`<span class="flagtext">change point: a new level begins here</span>`);
     return parts.join("<br>");
   }

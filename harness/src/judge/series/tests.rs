@@ -26,7 +26,13 @@ fn states(points: &[Point]) -> Vec<State> {
 #[test]
 fn identical_code_raises_no_regression_over_many_histories() {
     for seed in 0..50 {
-        let pts = walk(&noisy(60, seed, 999, 0.0), Kind::Noisy, &[], None, &params());
+        let pts = walk(
+            &noisy(60, seed, 999, 0.0),
+            Kind::Noisy,
+            &[],
+            None,
+            &params(),
+        );
         assert!(
             !pts.iter().any(|p| p.state == State::Regressed),
             "seed {seed}: {:?}",
@@ -39,12 +45,19 @@ fn identical_code_raises_no_regression_over_many_histories() {
 fn a_ten_percent_step_is_confirmed_within_three_runs_and_stays_open() {
     let xs = noisy(60, 7, 30, 0.10);
     let pts = walk(&xs, Kind::Noisy, &[], None, &params());
-    let first = pts.iter().position(|p| p.state == State::Regressed).unwrap();
+    let first = pts
+        .iter()
+        .position(|p| p.state == State::Regressed)
+        .unwrap();
     assert!((31..=32).contains(&first), "{:?}", states(&pts));
     assert_eq!(pts[first].since, Some(30));
     assert!(pts[first].first);
     // Thirty runs later nobody accepted it: still open, still since 30.
-    assert!(pts[first + 1..].iter().all(|p| p.state == State::Regressed && p.since == Some(30)));
+    assert!(
+        pts[first + 1..]
+            .iter()
+            .all(|p| p.state == State::Regressed && p.since == Some(30))
+    );
     let c = pts[59].change.unwrap();
     assert!(c.ratio > 1.05 && c.lower.unwrap() > 1.0, "{c:?}");
 }
@@ -54,7 +67,11 @@ fn a_single_outlier_never_regresses() {
     let mut xs = noisy(40, 8, 999, 0.0);
     xs[30] *= 1.25;
     let pts = walk(&xs, Kind::Noisy, &[], None, &params());
-    assert!(!pts.iter().any(|p| p.state == State::Regressed), "{:?}", states(&pts));
+    assert!(
+        !pts.iter().any(|p| p.state == State::Regressed),
+        "{:?}",
+        states(&pts)
+    );
     assert_eq!(pts[30].state, State::Suspect);
 }
 
@@ -83,14 +100,22 @@ fn a_regression_that_goes_away_recovers_after_two_runs() {
     }
     let pts = walk(&xs, Kind::Noisy, &[], None, &params());
     assert_eq!(pts[35].state, State::Regressed);
-    assert!(pts[40..].iter().all(|p| p.state == State::InControl), "{:?}", states(&pts));
+    assert!(
+        pts[40..].iter().all(|p| p.state == State::InControl),
+        "{:?}",
+        states(&pts)
+    );
 }
 
 #[test]
 fn an_accepted_change_is_judged_from_its_new_level() {
     let xs = noisy(60, 10, 30, 0.10);
     let pts = walk(&xs, Kind::Noisy, &[], Some(30), &params());
-    assert!(!pts.iter().any(|p| p.state == State::Regressed), "{:?}", states(&pts));
+    assert!(
+        !pts.iter().any(|p| p.state == State::Regressed),
+        "{:?}",
+        states(&pts)
+    );
     assert_eq!(pts[31].state, State::Insufficient);
     assert_eq!(pts[59].state, State::InControl);
 }
@@ -104,7 +129,10 @@ fn an_improvement_becomes_the_level_and_a_return_is_caught() {
     let pts = walk(&xs, Kind::Noisy, &[], None, &params());
     let imp = pts.iter().position(|p| p.state == State::Improved).unwrap();
     assert!((31..=32).contains(&imp), "{:?}", states(&pts));
-    let back = pts.iter().position(|p| p.state == State::Regressed).unwrap();
+    let back = pts
+        .iter()
+        .position(|p| p.state == State::Regressed)
+        .unwrap();
     assert!((51..=52).contains(&back), "{:?}", states(&pts));
     assert_eq!(pts[back].since, Some(50));
 }
@@ -128,7 +156,10 @@ fn a_negative_custom_metric_is_judged_on_a_linear_scale() {
     let mut xs: Vec<f64> = (0..30).map(|_| -10.0 + 0.1 * rng.normal()).collect();
     xs.extend((0..3).map(|_| -8.0 + 0.1 * rng.normal()));
     let pts = walk(&xs, Kind::NoisyLinear, &[], None, &params());
-    let first = pts.iter().position(|p| p.state == State::Regressed).unwrap();
+    let first = pts
+        .iter()
+        .position(|p| p.state == State::Regressed)
+        .unwrap();
     assert!((31..=32).contains(&first), "{:?}", states(&pts));
     assert!(pts[first].change.unwrap().ratio > 1.15);
 }

@@ -2,6 +2,7 @@
 //! history, and judge it with gates, baselines, statistics and
 //! statistical process control.
 
+pub mod accepted;
 pub mod cli;
 pub mod collect;
 pub mod commands;

@@ -21,10 +21,13 @@
 //! value. Appending adds text after the existing entries (comments stay as
 //! they are) and replaces the file atomically.
 
+mod command;
 mod file;
 mod text;
 
 use std::path::PathBuf;
+
+pub use command::{AcceptConfig, accept};
 
 use crate::model::{Metric, Run};
 use crate::targets::Pattern;

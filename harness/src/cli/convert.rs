@@ -226,6 +226,15 @@ impl Cli {
                 format: a.format,
             }),
             Sub::Compare(a) => compare(a)?,
+            Sub::Accept(a) => Command::Accept(crate::accepted::AcceptConfig {
+                pattern: a.bench,
+                metric: a.metric,
+                since: a.since,
+                reason: a.reason,
+                file: a.file,
+                repo: a.repo,
+                history: a.history,
+            }),
             Sub::Publish(a) => publish(a)?,
             Sub::Merge(a) => Command::Merge(MergeConfig {
                 files: a.files,

@@ -54,6 +54,9 @@ enum Sub {
         after_help = "Exit codes: 0 no regression; 1 a bench regressed; 2 a usage or input error, or a revision that does not build."
     )]
     Compare(CompareArgs),
+    /// Record a reviewed, expected performance change: from --since on,
+    /// the matching series are judged from their new level.
+    Accept(AcceptArgs),
     /// Combine the records of `run --shard K/N` jobs into one run.
     Merge(MergeArgs),
     /// Post the verdict as one pull-request comment (created once, then
@@ -337,6 +340,32 @@ enum ImportSub {
         #[command(flatten)]
         args: ImportArgs,
     },
+}
+
+#[derive(Debug, Args)]
+struct AcceptArgs {
+    /// Bench id or glob (`*` within a segment, `**` across), e.g.
+    /// 'ntu/observe/*'.
+    bench: String,
+    /// The first commit of the new level (any revision: hash, tag, HEAD~2).
+    #[arg(long, value_name = "REV")]
+    since: String,
+    /// Why the change is expected (shown in check, the dashboard and the
+    /// pull-request comment).
+    #[arg(long, value_name = "TEXT")]
+    reason: String,
+    /// Only this metric [default: every metric].
+    #[arg(long, value_name = "NAME")]
+    metric: Option<String>,
+    /// The accepted-changes file.
+    #[arg(long, value_name = "FILE", default_value = "baselines/accepted.toml")]
+    file: PathBuf,
+    /// A folder inside the git repository.
+    #[arg(long, default_value = ".")]
+    repo: PathBuf,
+    /// History whose series the entry is matched against.
+    #[arg(long, default_value = DEFAULT_PATH)]
+    history: PathBuf,
 }
 
 #[derive(Debug, Args)]

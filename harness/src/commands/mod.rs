@@ -268,6 +268,8 @@ pub enum Command {
     Compare(CompareConfig),
     /// Combine shard records.
     Merge(MergeConfig),
+    /// Record an accepted change.
+    Accept(crate::accepted::AcceptConfig),
     /// Report to a pull request.
     Publish(PublishConfig),
     /// Write the dashboard site.
@@ -285,6 +287,7 @@ pub fn execute(command: Command) -> anyhow::Result<Outcome> {
         Command::Analyze(c) => analyze::analyze(&c),
         Command::Compare(c) => compare::compare(&c),
         Command::Merge(c) => merge::merge(&c),
+        Command::Accept(c) => crate::accepted::accept(&c),
         Command::Publish(c) => publish::publish(&c),
         Command::Report(c) => report::report(&c),
     }

@@ -244,6 +244,47 @@ fn a_damaged_history_record_stops_and_is_not_rewritten() {
 }
 
 #[test]
+fn a_torn_history_line_left_in_the_middle_stops_naming_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let hist = dir.path().join("h.jsonl");
+    // A crash cut line 2 short; a later append started line 3 after it.
+    let text = format!(
+        "{}\n{{\"schema\":1,\"run_id\":\"tor\n{}\n",
+        run("a", "cpu-a", vec![]),
+        run("b", "cpu-a", vec![])
+    );
+    std::fs::write(&hist, &text).unwrap();
+    harness(dir.path())
+        .args(["check", "--history", "h.jsonl"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("h.jsonl:2: damaged line"));
+    assert_eq!(std::fs::read_to_string(&hist).unwrap(), text);
+}
+
+#[test]
+fn a_history_with_a_bom_and_a_last_line_cut_inside_a_character_only_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let hist = write_history(dir.path(), &stable_history(5));
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(&std::fs::read(&hist).unwrap());
+    // The start of a record cut after the first byte of "é" (0xC3 0xA9).
+    bytes.extend_from_slice(b"{\"schema\":1,\"run_id\":\"r\xC3");
+    std::fs::write(&hist, &bytes).unwrap();
+    harness(dir.path())
+        .args(["check", "--history"])
+        .arg(&hist)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "history.jsonl:6: skipped a torn last line (not UTF-8",
+        ))
+        // The first run, behind the byte-order mark, is read, not skipped.
+        .stderr(predicate::str::contains("history.jsonl:1:").not())
+        .stdout(predicate::str::contains("Check of run r04"));
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     harness(dir.path())

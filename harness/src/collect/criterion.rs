@@ -131,6 +131,7 @@ pub fn read_bench(dir: &Path) -> Result<CriterionBench, CollectError> {
             interval: Some(interval),
             samples: Some(samples),
             source: "criterion".to_owned(),
+            signed: false,
         },
         change: read_change(dir)?,
     })

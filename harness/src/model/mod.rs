@@ -9,7 +9,7 @@ mod sample;
 pub use bench_id::{BenchId, BenchIdError};
 pub use metric::{Metric, Unit};
 pub use run::{GitInfo, Interval, Machine, Measurement, Run, SCHEMA_VERSION};
-pub use sample::{Sample, ValueError, check_value};
+pub use sample::{Sample, ValueError, check_finite, check_value};
 
 /// Why a run record could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -85,5 +85,78 @@ mod tests {
     fn negative_estimates_are_refused_on_read() {
         let bad = FROZEN_V1.replacen("\"estimate\": 412.0", "\"estimate\": -1.0", 1);
         assert!(read_run(&bad).is_err());
+    }
+
+    /// The frozen record with its instruction count turned into a custom
+    /// metric whose estimate is `estimate`, plus `extra` fields.
+    fn custom_metric(estimate: &str, extra: &str) -> String {
+        FROZEN_V1.replacen(
+            "\"metric\": \"instructions\",\n      \"unit\": \"count\",\n      \"estimate\": 412.0,",
+            &format!("\"metric\": \"score_delta\",\n      \"unit\": \"count\",\n      \"estimate\": {estimate},{extra}"),
+            1,
+        )
+    }
+
+    fn error_text(text: &str) -> String {
+        read_run(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_negative_custom_metric_marked_signed_reads() {
+        let text = custom_metric("-3.5", " \"signed\": true,");
+        let run = read_run(&text).unwrap();
+        let id = BenchId::parse("ntu/observe/w5").unwrap();
+        let m = run.find(&id, &Metric::Other("score_delta".into())).unwrap();
+        assert!(m.signed);
+        assert_eq!(m.estimate, -3.5);
+        // Written back with its flag, and read again unchanged.
+        let back = serde_json::to_string(&run).unwrap();
+        assert!(back.contains("\"signed\":true"), "{back}");
+        assert_eq!(read_run(&back).unwrap(), run);
+    }
+
+    #[test]
+    fn a_negative_custom_metric_without_signed_is_refused_naming_the_value() {
+        let err = error_text(&custom_metric("-3.5", ""));
+        assert!(err.contains("value -3.5 is negative"), "{err}");
+        let err = error_text(&custom_metric("-3.5", " \"signed\": false,"));
+        assert!(err.contains("value -3.5 is negative"), "{err}");
+    }
+
+    #[test]
+    fn a_negative_sample_without_signed_is_refused_naming_the_value() {
+        let bad = FROZEN_V1.replacen("41.3, 40.8", "41.3, -40.8", 1);
+        let err = error_text(&bad);
+        assert!(err.contains("value -40.8 is negative"), "{err}");
+    }
+
+    #[test]
+    fn signed_wall_time_is_refused() {
+        let bad = FROZEN_V1.replacen(
+            "\"source\": \"criterion\"",
+            "\"source\": \"criterion\", \"signed\": true",
+            1,
+        );
+        let err = error_text(&bad);
+        assert!(
+            err.contains("metric wall_time_ns is never negative"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_unsigned_record_serialises_without_a_signed_key() {
+        let run = read_run(FROZEN_V1).unwrap();
+        assert!(run.measurements.iter().all(|m| !m.signed));
+        let text = serde_json::to_string(&run).unwrap();
+        assert!(!text.contains("signed"), "{text}");
+        // Byte for byte the shape written before the field existed.
+        let id = BenchId::parse("ntu/observe/w5").unwrap();
+        let ir = run.find(&id, &Metric::Instructions).unwrap();
+        assert_eq!(
+            serde_json::to_string(ir).unwrap(),
+            "{\"bench\":\"ntu/observe/w5\",\"metric\":\"instructions\",\"unit\":\"count\",\
+             \"estimate\":412.0,\"interval\":null,\"samples\":null,\"source\":\"gungraun\"}"
+        );
     }
 }

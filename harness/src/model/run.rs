@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{BenchId, Metric, Sample, Unit, ValueError, check_value};
+use super::{BenchId, Metric, Sample, Unit, ValueError, check_finite, check_value};
 
 /// The schema version this build writes. Bump it when a field changes
 /// meaning; [`super::read_run`] keeps reading every older version.
@@ -124,6 +124,15 @@ pub struct Measurement {
     pub samples: Option<Sample>,
     /// The tool that produced it (`criterion`, `gungraun`, `heap`).
     pub source: String,
+    /// The metric may be negative (a custom metric such as a score delta
+    /// or a signed error). Written only when true, so records of metrics
+    /// that are never negative keep their old shape.
+    #[serde(skip_serializing_if = "is_false")]
+    pub signed: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// The unchecked shape of [`Measurement`] on disk.
@@ -137,12 +146,19 @@ struct RawMeasurement {
     interval: Option<Interval>,
     samples: Option<Sample>,
     source: String,
+    #[serde(default)]
+    signed: bool,
 }
 
 impl TryFrom<RawMeasurement> for Measurement {
     type Error = ValueError;
     fn try_from(r: RawMeasurement) -> Result<Self, ValueError> {
-        check_value(r.estimate)?;
+        let samples = r.samples.as_ref().map_or(&[][..], Sample::values);
+        check_sign(
+            &r.metric,
+            r.signed,
+            std::iter::once(&r.estimate).chain(samples),
+        )?;
         Ok(Measurement {
             bench: r.bench,
             metric: r.metric,
@@ -151,19 +167,58 @@ impl TryFrom<RawMeasurement> for Measurement {
             interval: r.interval,
             samples: r.samples,
             source: r.source,
+            signed: r.signed,
         })
     }
 }
 
+/// Checks `values` against the sign rule: without `signed`, every value
+/// is non-negative; with it, every value is finite and the metric is a
+/// custom one, since times, instruction counts and bytes are never
+/// negative.
+fn check_sign<'a>(
+    metric: &Metric,
+    signed: bool,
+    values: impl IntoIterator<Item = &'a f64>,
+) -> Result<(), ValueError> {
+    if signed && !matches!(metric, Metric::Other(_)) {
+        return Err(ValueError::NeverNegative(metric.clone()));
+    }
+    let check = if signed { check_finite } else { check_value };
+    values.into_iter().try_for_each(|&v| check(v).map(drop))
+}
+
 impl Measurement {
-    /// A single-valued measurement (instruction count, heap bytes).
+    /// A single-valued measurement (instruction count, heap bytes): the
+    /// value must be non-negative.
     pub fn point(
         bench: BenchId,
         metric: Metric,
         value: f64,
         source: &str,
     ) -> Result<Self, ValueError> {
-        check_value(value)?;
+        Self::point_with_sign(bench, metric, value, source, false)
+    }
+
+    /// A single-valued measurement of a custom metric ([`Metric::Other`])
+    /// that may be negative, such as a score delta.
+    pub fn signed_point(
+        bench: BenchId,
+        metric: Metric,
+        value: f64,
+        source: &str,
+    ) -> Result<Self, ValueError> {
+        Self::point_with_sign(bench, metric, value, source, true)
+    }
+
+    fn point_with_sign(
+        bench: BenchId,
+        metric: Metric,
+        value: f64,
+        source: &str,
+        signed: bool,
+    ) -> Result<Self, ValueError> {
+        check_sign(&metric, signed, [&value])?;
         Ok(Measurement {
             unit: metric.unit(),
             bench,
@@ -172,6 +227,7 @@ impl Measurement {
             interval: None,
             samples: None,
             source: source.to_owned(),
+            signed,
         })
     }
 
@@ -180,6 +236,48 @@ impl Measurement {
         match &self.samples {
             Some(s) => s.values().to_vec(),
             None => vec![self.estimate],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id() -> BenchId {
+        BenchId::parse("a/b/c").unwrap()
+    }
+
+    fn score() -> Metric {
+        Metric::Other("score_delta".into())
+    }
+
+    #[test]
+    fn point_refuses_a_negative_value() {
+        assert_eq!(
+            Measurement::point(id(), score(), -1.5, "json"),
+            Err(ValueError::Negative(-1.5))
+        );
+    }
+
+    #[test]
+    fn signed_point_allows_a_negative_custom_metric() {
+        let m = Measurement::signed_point(id(), score(), -1.5, "json").unwrap();
+        assert!(m.signed);
+        assert_eq!(m.values(), [-1.5]);
+        assert!(matches!(
+            Measurement::signed_point(id(), score(), f64::NAN, "json"),
+            Err(ValueError::NotFinite(_))
+        ));
+    }
+
+    #[test]
+    fn signed_point_refuses_metrics_that_are_never_negative() {
+        for metric in [Metric::WallTime, Metric::Instructions, Metric::HeapBytes] {
+            assert_eq!(
+                Measurement::signed_point(id(), metric.clone(), 1.0, "json"),
+                Err(ValueError::NeverNegative(metric))
+            );
         }
     }
 }

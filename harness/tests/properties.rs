@@ -2,7 +2,7 @@
 
 use harness::model::{BenchId, Sample};
 use harness::stats::describe::{median, quantile};
-use harness::stats::mann_whitney::mann_whitney;
+use harness::stats::level::pooled_spread;
 use proptest::prelude::*;
 
 proptest! {
@@ -38,13 +38,18 @@ proptest! {
         prop_assert!(median(&values).is_some());
     }
 
-    /// p-values are probabilities, and swapping the samples mirrors U.
+    /// The pooled spread is never negative, keeps at most n − segments
+    /// degrees of freedom, and scales with the data (a change of unit
+    /// cannot change a verdict).
     #[test]
-    fn mann_whitney_is_symmetric(x in prop::collection::vec(0.0f64..100.0, 2..30), y in prop::collection::vec(0.0f64..100.0, 2..30)) {
-        if let (Some(a), Some(b)) = (mann_whitney(&x, &y), mann_whitney(&y, &x)) {
-            prop_assert!((0.0..=1.0).contains(&a.p_two_sided));
-            prop_assert!((a.u + b.u - (x.len() * y.len()) as f64).abs() < 1e-9);
-            prop_assert!((a.p_two_sided - b.p_two_sided).abs() < 1e-9);
+    fn pooled_spread_is_scale_equivariant(a in prop::collection::vec(-100.0f64..100.0, 2..30), b in prop::collection::vec(-100.0f64..100.0, 2..30), c in 0.01f64..100.0) {
+        if let Some(s) = pooled_spread(&[&a, &b]) {
+            prop_assert!(s.sigma >= 0.0);
+            prop_assert!(s.df <= (a.len() + b.len() - 2) as f64);
+            let (ca, cb): (Vec<f64>, Vec<f64>) = (a.iter().map(|x| x * c).collect(), b.iter().map(|x| x * c).collect());
+            let t = pooled_spread(&[&ca, &cb]).unwrap();
+            prop_assert!((t.sigma - c * s.sigma).abs() <= 1e-9 * (1.0 + c * s.sigma));
+            prop_assert_eq!(t.df, s.df);
         }
     }
 }

@@ -84,6 +84,21 @@ impl Context {
         &self.runs[self.runs.len() - 1]
     }
 
+    /// The noisy series of the judged run (every metric but the exact
+    /// ones, each bench and metric once): they share the whole-run budget.
+    pub fn noisy_series(&self) -> usize {
+        let mut keys: Vec<(&str, &Metric)> = self
+            .judged()
+            .measurements
+            .iter()
+            .filter(|m| !m.metric.is_exact())
+            .map(|m| (m.bench.as_str(), &m.metric))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys.len()
+    }
+
     /// A run's label (short commit, else run id).
     pub fn label(&self, run: usize) -> String {
         self.runs.get(run).map_or_else(String::new, Run::label)
@@ -129,7 +144,7 @@ impl Track {
 
 fn kind_of(metric: &Metric, values: &[f64]) -> Kind {
     match metric {
-        Metric::Instructions | Metric::HeapBytes => Kind::Exact,
+        m if m.is_exact() => Kind::Exact,
         // A metric that can be zero or negative has no ratios.
         _ if values.iter().any(|v| *v <= 0.0) => Kind::NoisyLinear,
         _ => Kind::Noisy,
@@ -187,11 +202,7 @@ pub fn tracks(ctx: &Context) -> Vec<Track> {
         .collect();
     let outliers = machine_outliers(&logs, ctx.runs.len());
     let last = ctx.runs.len() - 1;
-    let noisy_now = tracks
-        .iter()
-        .filter(|t| t.kind != Kind::Exact && t.runs.last() == Some(&last))
-        .count();
-    let params = ctx.settings.params(noisy_now);
+    let params = ctx.settings.params(ctx.noisy_series());
     for t in &mut tracks {
         t.outlier = if t.kind == Kind::Exact {
             vec![None; t.runs.len()]

@@ -6,12 +6,13 @@
 //! standard error from run-to-run (or round-to-round) variation, and the
 //! degrees of freedom of that error. A change counts when the one-sided
 //! Student t p-value is below the series' α *and* the relative change
-//! exceeds the minimum effect; evidence from a single run or round counts
-//! only beyond the large-change threshold. The same function decides a
+//! exceeds the minimum effect; evidence from a single run or round, or
+//! with no spread at all to judge it by, counts only beyond the
+//! large-change threshold. The same function decides a
 //! series' new level in `check` and a bench's paired rounds in `compare`.
 
 use super::verdict::{Change, Verdict};
-use crate::stats::level::{t_quantile, t_upper_tail};
+use crate::stats::student::{t_quantile, t_upper_tail};
 
 /// What a test saw.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -40,9 +41,18 @@ pub struct Decision {
     pub change: Change,
     /// One-sided p-value in the direction of the change.
     pub p: f64,
-    /// Significant at α although below the minimum effect, or from one
-    /// replicate below the large-change threshold.
-    pub significant_only: bool,
+    /// Significant at α but not a change, and why.
+    pub short: Option<Shortfall>,
+}
+
+/// Why a significant difference is not a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shortfall {
+    /// Smaller than the minimum effect.
+    MinEffect,
+    /// From one replicate, or with no spread to judge it by, and smaller
+    /// than the large-change threshold.
+    Unconfirmed,
 }
 
 impl Evidence {
@@ -151,18 +161,25 @@ pub fn decide(e: &Evidence, up: bool, alpha: f64, min_effect: f64, large: f64) -
     } else {
         rel < -min_effect
     };
-    let enough = e.replicates >= 2 || rel.abs() >= large;
+    // A zero standard error means no spread was ever seen (a constant or
+    // coarsely quantised history): the t test has nothing to stand on.
+    let enough = (e.replicates >= 2 && e.se > 0.0) || rel.abs() >= large;
     let significant = p < alpha;
     let verdict = match (significant && material && enough, up) {
         (true, true) => Verdict::Regressed,
         (true, false) => Verdict::Improved,
         _ => Verdict::Pass,
     };
+    let short = match (significant && verdict == Verdict::Pass, material) {
+        (false, _) => None,
+        (true, false) => Some(Shortfall::MinEffect),
+        (true, true) => Some(Shortfall::Unconfirmed),
+    };
     Decision {
         verdict,
         change: e.change(),
         p,
-        significant_only: significant && verdict == Verdict::Pass,
+        short,
     }
 }
 
@@ -183,7 +200,7 @@ mod tests {
         let one = Evidence::level(&[ln(1.20)], 0.0, 30, 0.02, 29.0, true, true);
         let d1 = decide(&one, true, 1e-4, 0.03, 0.30);
         assert_eq!(d1.verdict, Verdict::Pass);
-        assert!(d1.significant_only);
+        assert_eq!(d1.short, Some(Shortfall::Unconfirmed));
         let big = Evidence::level(&[ln(1.5)], 0.0, 30, 0.02, 29.0, true, true);
         assert_eq!(
             decide(&big, true, 1e-4, 0.03, 0.30).verdict,
@@ -204,6 +221,21 @@ mod tests {
         let d = decide(&e, true, 0.001, 0.03, 0.3);
         assert_eq!(d.verdict, Verdict::Regressed, "{d:?}");
         assert!((d.change.ratio - 1.2).abs() < 0.02, "{d:?}");
+    }
+
+    #[test]
+    fn no_spread_at_all_needs_a_large_change() {
+        let e = Evidence::level(&[0.05, 0.05], 0.0, 20, 0.0, 19.0, true, true);
+        let d = decide(&e, true, 1e-4, 0.03, 0.30);
+        assert_eq!(
+            (d.verdict, d.short),
+            (Verdict::Pass, Some(Shortfall::Unconfirmed))
+        );
+        let e = Evidence::level(&[0.7, 0.7], 0.0, 20, 0.0, 19.0, true, true);
+        assert_eq!(
+            decide(&e, true, 1e-4, 0.03, 0.30).verdict,
+            Verdict::Regressed
+        );
     }
 
     #[test]

@@ -47,7 +47,7 @@ fn over_runs(values: &[f64]) -> (f64, f64, f64) {
         return (latest, latest, latest);
     };
     let n = recent.len() as f64;
-    let q = crate::stats::level::t_quantile(0.025, n - 1.0).unwrap_or(f64::INFINITY);
+    let q = crate::stats::student::t_quantile(0.025, n - 1.0).unwrap_or(f64::INFINITY);
     (m, m - q * sd / n.sqrt(), m + q * sd / n.sqrt())
 }
 

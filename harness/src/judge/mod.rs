@@ -23,7 +23,7 @@ mod verdict;
 pub use budget::Settings;
 pub use compare::{Comparison, Side, judge_comparison};
 pub use context::{Context, Track, tracks};
-pub use decide::{Decision, Evidence, decide};
+pub use decide::{Decision, Evidence, Shortfall, decide};
 pub use gates::{apply_gates, judge_complexity, statistic};
 pub use outliers::machine_outliers;
 pub use paired::{PairedRow, Pairs, judge_pairs, pair_rounds};

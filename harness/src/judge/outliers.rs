@@ -56,10 +56,10 @@ pub fn machine_outliers(series: &[Vec<(usize, f64)>], runs: usize) -> Vec<Option
             if past.len() < MIN_EARLIER {
                 continue;
             }
-            if let (Some(m), Some(sp)) = (median(past), pooled_spread(&[past]))
+            if let Some(sp) = pooled_spread(&[past])
                 && sp.sigma > 0.0
             {
-                zs.push((y - m) / sp.sigma);
+                zs.push((y - sp.levels[0].0) / sp.sigma);
             }
         }
         let shift = (zs.len() >= MIN_SERIES).then(|| median(&zs)).flatten();

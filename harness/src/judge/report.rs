@@ -50,7 +50,7 @@ fn pct(x: f64) -> String {
 }
 
 /// The row of one series at the judged run.
-fn row(ctx: &Context, t: &Track, m: &Measurement) -> Row {
+fn row(ctx: &Context, t: &Track, m: &Measurement, alpha: f64) -> Row {
     let s = &ctx.settings;
     let i = t.points.len() - 1;
     let pt = t.points[i];
@@ -85,11 +85,7 @@ fn row(ctx: &Context, t: &Track, m: &Measurement) -> Row {
     let since = since.unwrap_or_default();
     let evidence = match (t.kind, pt.p, pt.threshold) {
         (Kind::Exact, _, Some(th)) => format!("noise threshold {:.2}%", th * 100.0),
-        (_, Some(p), _) => format!(
-            "p={p:.2e}, α={:.1e}, {} reference runs",
-            s.per_series_alpha(series_count(ctx)),
-            pt.runs
-        ),
+        (_, Some(p), _) => format!("p={p:.2e}, α={:.1e}, {} reference runs", alpha, pt.runs),
         _ => String::new(),
     };
     match pt.state {
@@ -156,25 +152,11 @@ fn row(ctx: &Context, t: &Track, m: &Measurement) -> Row {
     row
 }
 
-/// Noisy series in the judged run.
-fn series_count(ctx: &Context) -> usize {
-    let last = ctx.runs.len() - 1;
-    ctx.judged()
-        .measurements
-        .iter()
-        .filter(|m| {
-            !matches!(
-                m.metric,
-                crate::model::Metric::Instructions | crate::model::Metric::HeapBytes
-            )
-        })
-        .filter(|m| ctx.runs[last].find(&m.bench, &m.metric).is_some())
-        .count()
-}
-
 /// Judges the context's run from tracks already computed (as the
 /// dashboard does, to chart the same tracks it judges).
 pub fn judge_tracks(ctx: &Context, tracks: &[Track]) -> Report {
+    let series = ctx.noisy_series();
+    let alpha = ctx.settings.per_series_alpha(series);
     let judged = ctx.judged();
     let last = ctx.runs.len() - 1;
     let mut rows = Vec::new();
@@ -192,7 +174,7 @@ pub fn judge_tracks(ctx: &Context, tracks: &[Track]) -> Report {
         {
             continue;
         }
-        let mut r = row(ctx, t, m);
+        let mut r = row(ctx, t, m, alpha);
         outlier = outlier.or(*t.outlier.last().unwrap_or(&None));
         if let Some(targets) = &ctx.targets {
             // The gate's interval covers this level's earlier runs.
@@ -217,7 +199,6 @@ pub fn judge_tracks(ctx: &Context, tracks: &[Track]) -> Report {
                 .collect()
         })
         .unwrap_or_default();
-    let series = series_count(ctx);
     let mut warnings = ctx.warnings.clone();
     if let Some(z) = outlier {
         warnings.push(format!(
@@ -229,7 +210,7 @@ pub fn judge_tracks(ctx: &Context, tracks: &[Track]) -> Report {
         baseline: ctx.baseline.as_ref().map(|b| b.run_id.clone()),
         series,
         alpha: ctx.settings.alpha,
-        alpha_per_series: ctx.settings.per_series_alpha(series),
+        alpha_per_series: alpha,
         machine_outlier: outlier,
         rows,
         complexity,

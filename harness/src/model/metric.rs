@@ -31,6 +31,13 @@ impl Metric {
         }
     }
 
+    /// Whether the metric is deterministic (instruction counts, heap
+    /// bytes: the same binary and input give the same number), judged by
+    /// a learnt noise threshold rather than statistics over runs.
+    pub fn is_exact(&self) -> bool {
+        matches!(self, Metric::Instructions | Metric::HeapBytes)
+    }
+
     /// The unit every collector normalises this metric to.
     pub fn unit(&self) -> Unit {
         match self {

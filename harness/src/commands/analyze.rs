@@ -60,7 +60,7 @@ pub fn analyze(c: &AnalyzeConfig) -> anyhow::Result<Outcome> {
             let changes: Vec<serde_json::Value> = tr
                 .points
                 .iter()
-                .filter(|p| (p.state == State::Regressed && p.first) || p.state == State::Improved)
+                .filter(|p| p.first && matches!(p.state, State::Regressed | State::Improved))
                 .filter_map(|p| {
                     let since = p.since?;
                     let run = &ctx.runs[tr.runs[since]];

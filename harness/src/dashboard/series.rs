@@ -90,7 +90,8 @@ pub fn from_track(t: &Track, run: &dyn Fn(usize) -> usize) -> SeriesData {
                 up: p.center.is_none_or(|c| t.values[i] >= c),
             });
         }
-        if ((p.state == State::Regressed && p.first) || p.state == State::Improved)
+        if p.first
+            && matches!(p.state, State::Regressed | State::Improved)
             && let Some(s) = p.since
         {
             data.change_points.push(s);

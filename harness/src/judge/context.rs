@@ -8,9 +8,10 @@ use std::collections::BTreeMap;
 use super::budget::Settings;
 use super::chart_value;
 use super::outliers::machine_outliers;
-use super::series::{Kind, Point, against_baseline, walk};
+use super::series::{Kind, Params, Point, Walker, against_baseline, walk};
 use crate::accepted::{Acceptance, Accepted};
 use crate::model::{BenchId, Metric, Run, Unit};
+use crate::stats::fdr::bh_threshold;
 use crate::targets::Targets;
 
 /// Everything a judgement depends on.
@@ -151,6 +152,60 @@ fn kind_of(metric: &Metric, values: &[f64]) -> Kind {
     }
 }
 
+/// Walks the noisy tracks run by run together: at each run, the series
+/// proposing a slowdown share the whole-run budget by the
+/// Benjamini–Hochberg step-up ([`bh_threshold`]), so several series
+/// slowing down at once are each held to a looser threshold than one
+/// alone, while a run of identical code still fails with probability at
+/// most α. `None` for exact tracks.
+fn walk_together(
+    tracks: &[Track],
+    skips: &[Vec<bool>],
+    resets: &[Option<usize>],
+    runs: usize,
+    alpha: f64,
+    m: usize,
+    params: &Params,
+) -> Vec<Option<Vec<Point>>> {
+    let mut walkers: Vec<Option<(Walker, usize)>> = tracks
+        .iter()
+        .zip(skips.iter().zip(resets))
+        .map(|(t, (skip, reset))| {
+            (t.kind != Kind::Exact).then(|| {
+                (
+                    Walker::new(&t.values, t.kind == Kind::Noisy, skip, *reset, params),
+                    0,
+                )
+            })
+        })
+        .collect();
+    for r in 0..runs {
+        let mut here = Vec::new();
+        let mut scores = Vec::new();
+        for (j, slot) in walkers.iter_mut().enumerate() {
+            let Some((w, next)) = slot else { continue };
+            if tracks[j].runs.get(*next) != Some(&r) {
+                continue;
+            }
+            if let Some(score) = w.propose(*next) {
+                scores.push(score);
+            }
+            here.push(j);
+        }
+        let threshold = bh_threshold(&scores, alpha, m);
+        for j in here {
+            if let Some((w, next)) = walkers[j].as_mut() {
+                w.commit(*next, threshold);
+                *next += 1;
+            }
+        }
+    }
+    walkers
+        .into_iter()
+        .map(|slot| slot.map(|(w, _)| w.finish()))
+        .collect()
+}
+
 /// Judges every run of every series of the context.
 pub fn tracks(ctx: &Context) -> Vec<Track> {
     let mut map: BTreeMap<(BenchId, Metric), Track> = BTreeMap::new();
@@ -202,21 +257,39 @@ pub fn tracks(ctx: &Context) -> Vec<Track> {
         .collect();
     let outliers = machine_outliers(&logs, ctx.runs.len());
     let last = ctx.runs.len() - 1;
-    let params = ctx.settings.params(ctx.noisy_series());
+    let m = ctx.noisy_series();
+    let params = ctx.settings.params(m);
+    let mut skips = Vec::with_capacity(tracks.len());
+    let mut resets = Vec::with_capacity(tracks.len());
     for t in &mut tracks {
         t.outlier = if t.kind == Kind::Exact {
             vec![None; t.runs.len()]
         } else {
             t.runs.iter().map(|&r| outliers[r]).collect()
         };
-        let skip: Vec<bool> = t.outlier.iter().map(Option::is_some).collect();
+        skips.push(t.outlier.iter().map(Option::is_some).collect::<Vec<bool>>());
         let series_runs: Vec<&Run> = t.runs.iter().map(|&r| &ctx.runs[r]).collect();
         let name = t.bench.as_str().to_owned();
         let reset = ctx.accepted.start(&name, &t.metric, &series_runs);
         if let (Some(i), Some(a)) = (reset, ctx.accepted.find(&name, &t.metric)) {
             t.accepted = Some((a.clone(), i));
         }
-        t.points = walk(&t.values, t.kind, &skip, reset, &params);
+        resets.push(reset);
+    }
+    let noisy = walk_together(
+        &tracks,
+        &skips,
+        &resets,
+        ctx.runs.len(),
+        ctx.settings.alpha,
+        m,
+        &params,
+    );
+    for (j, t) in tracks.iter_mut().enumerate() {
+        t.points = match &noisy[j] {
+            Some(points) => points.clone(),
+            None => walk(&t.values, t.kind, &skips[j], resets[j], &params),
+        };
         let base = ctx
             .baseline
             .as_ref()

@@ -41,6 +41,8 @@ use crate::stats::noise::{FLOOR, noise_threshold};
 
 mod noisy;
 
+pub(crate) use noisy::Walker;
+
 /// How a series' values are judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -97,7 +99,8 @@ pub struct Point {
     pub state: State,
     /// Index of the first run of the new level (regressed or improved).
     pub since: Option<usize>,
-    /// For a regression: confirmed at this run (not only still open).
+    /// For a regression or an improvement: confirmed at this run (not only
+    /// still open).
     pub first: bool,
     /// The reference level, in the series' unit.
     pub center: Option<f64>,
@@ -190,6 +193,7 @@ fn walk_exact(values: &[f64], skip: &[bool], reset: Option<usize>) -> Vec<Point>
             }
             State::Improved => {
                 pt.since = Some(i);
+                pt.first = true;
                 open = None;
                 level = vec![v];
             }
@@ -213,8 +217,15 @@ pub fn walk(
 ) -> Vec<Point> {
     match kind {
         Kind::Exact => walk_exact(values, skip, reset),
-        Kind::Noisy => noisy::walk(values, true, skip, reset, p),
-        Kind::NoisyLinear => noisy::walk(values, false, skip, reset, p),
+        _ => {
+            // Alone, a series confirms a slowdown at its own α.
+            let mut w = Walker::new(values, kind == Kind::Noisy, skip, reset, p);
+            for i in 0..values.len() {
+                w.propose(i);
+                w.commit(i, p.alpha);
+            }
+            w.finish()
+        }
     }
 }
 
@@ -258,7 +269,7 @@ pub fn against_baseline(
     if pt.since.is_none() && matches!(pt.state, State::Regressed | State::Improved) {
         pt.since = Some(last);
     }
-    pt.first = pt.state == State::Regressed;
+    pt.first = matches!(pt.state, State::Regressed | State::Improved);
     pt.runs = 1;
     Some(pt)
 }

@@ -127,7 +127,9 @@ impl From<&Report> for Summary {
             title: format!(
                 "run {} against {}",
                 r.run_id,
-                r.baseline.as_deref().unwrap_or("no baseline")
+                r.baseline
+                    .as_ref()
+                    .map_or("its history".to_owned(), |b| format!("saved baseline {b}"))
             ),
             entries: r.rows.iter().map(Entry::from).collect(),
             added: Vec::new(),

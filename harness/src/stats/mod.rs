@@ -4,6 +4,7 @@
 //! its constants.
 
 pub mod describe;
+pub mod fdr;
 pub mod growth;
 pub mod level;
 pub mod noise;

@@ -1,16 +1,22 @@
-//! The walk of a noisy series (see the parent module for the rules).
+//! The walk of a noisy series (see the parent module for the rules), in
+//! two steps per run so that the series of one run can share their error
+//! budget: [`Walker::propose`] scores the run's candidate slowdown,
+//! [`Walker::commit`] decides it against the threshold the budget gives.
 
 use super::{Params, Point, State};
 use crate::judge::decide::{Decision, Evidence, Shortfall, decide};
 use crate::judge::verdict::Verdict;
 use crate::stats::level::{pooled_spread, resolution};
 
-/// An open regression has recovered when its last two runs are no longer
-/// above the old level at this one-sided level (or its whole excursion
+/// An open excursion has ended when its last two runs are no longer
+/// beyond the old level at this one-sided level (or its whole excursion
 /// no longer is): lenient on purpose, since a real, persistent step stays
 /// far below it (a +5 % step on 2 % noise gives p ≈ 0.001) while a false
 /// alarm's later runs return to p ≈ 0.5.
 const RECOVER_P: f64 = 0.05;
+
+/// Fewest runs of a level behind its center.
+const MIN_LEVEL: usize = 2;
 
 /// The reference a candidate level is tested against.
 #[derive(Debug, Clone, Copy)]
@@ -21,15 +27,23 @@ struct Reference {
     df: f64,
 }
 
-/// The outcome of trying every candidate length at one run.
-#[derive(Default)]
-struct Scan {
-    /// The strongest confirmed change: evidence, decision, reference.
-    best: Option<(Evidence, Decision, Reference)>,
-    /// The latest run alone, for the table.
-    alone: Option<(Reference, Decision)>,
+/// One candidate new level: its evidence, reference and direction.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    e: Evidence,
+    r: Reference,
+    up: bool,
 }
 
+/// Every candidate length tried at one run, both directions.
+#[derive(Default)]
+struct Scan {
+    candidates: Vec<Candidate>,
+    /// The latest run alone, in the direction it moved.
+    alone: Option<Candidate>,
+}
+
+/// Values and settings of a series, and its closed segments.
 struct Walk<'a> {
     /// Values in the unit.
     values: &'a [f64],
@@ -42,6 +56,16 @@ struct Walk<'a> {
 }
 
 impl Walk<'_> {
+    fn new<'a>(values: &'a [f64], log: bool, p: &'a Params) -> Walk<'a> {
+        Walk {
+            values,
+            y: judging_scale(values, log),
+            log,
+            p,
+            closed: Vec::new(),
+        }
+    }
+
     fn to_value(&self, y: f64) -> f64 {
         if self.log { y.exp() } else { y }
     }
@@ -50,13 +74,21 @@ impl Walk<'_> {
         idx.iter().map(|&i| self.y[i]).collect()
     }
 
+    /// Bonferroni over the candidate lengths 2..=scan tried at each run.
+    fn lengths(&self) -> f64 {
+        (self.p.scan.max(2) - 1) as f64
+    }
+
     /// The reference of the level `level` (indices, oldest first; the last
     /// `window` count), with σ pooled over it, the `extra` segment (an open
     /// excursion) and the closed segments, within the spread window, and
     /// never below the measurement resolution of the level's values.
+    /// `None` with fewer than [`MIN_LEVEL`] runs of the level or fewer
+    /// than `min_history − 1` degrees of freedom for σ: a young level after
+    /// an acceptance is judged at once, with the σ learnt before it.
     fn reference(&self, level: &[usize], extra: &[usize]) -> Option<Reference> {
         let level = &level[level.len().saturating_sub(self.p.window)..];
-        if level.len() < self.p.min_history {
+        if level.len() < MIN_LEVEL {
             return None;
         }
         let mut segs = vec![self.ys(level), self.ys(extra)];
@@ -73,7 +105,7 @@ impl Walk<'_> {
             segs.push(self.ys(take));
         }
         let refs: Vec<&[f64]> = segs.iter().map(Vec::as_slice).collect();
-        let spread = pooled_spread(&refs)?;
+        let spread = pooled_spread(&refs).filter(|s| s.df + 1.0 >= self.p.min_history as f64)?;
         let (center, n) = spread.levels[0];
         let unit: Vec<f64> = level.iter().map(|&i| self.values[i]).collect();
         // Sheppard: rounding to a step q alone spreads values by q/√12.
@@ -93,12 +125,13 @@ impl Walk<'_> {
         })
     }
 
-    /// `vals` (judging scale) as a new level against `r`, decided in
-    /// direction `up`.
-    fn decide(&self, r: &Reference, vals: &[f64], up: bool, alpha: f64) -> (Evidence, Decision) {
+    fn candidate(&self, r: Reference, vals: &[f64], up: bool) -> Candidate {
         let e = Evidence::level(vals, r.center, r.n, r.sigma, r.df, up, self.log);
-        let d = decide(&e, up, alpha, self.p.min_effect, self.p.large);
-        (e, d)
+        Candidate { e, r, up }
+    }
+
+    fn decide(&self, c: &Candidate, alpha: f64) -> Decision {
+        decide(&c.e, c.up, alpha, self.p.min_effect, self.p.large)
     }
 
     /// Tries the last k values (k = 1..=most) of `cand(k)` against
@@ -106,7 +139,6 @@ impl Walk<'_> {
     fn scan(
         &self,
         most: usize,
-        alpha: f64,
         reference: impl Fn(usize) -> Option<Reference>,
         cand: impl Fn(usize) -> Vec<f64>,
     ) -> Scan {
@@ -117,17 +149,35 @@ impl Walk<'_> {
             };
             let vals = cand(k);
             for up in [true, false] {
-                let (e, d) = self.decide(&r, &vals, up, alpha);
-                if k == 1 && up == (e.diff >= 0.0) {
-                    s.alone = Some((r, d));
+                let c = self.candidate(r, &vals, up);
+                if k == 1 && up == (c.e.diff >= 0.0) {
+                    s.alone = Some(c);
                 }
-                let stronger = s.best.as_ref().is_none_or(|b| e.t().abs() > b.0.t().abs());
-                if d.verdict != Verdict::Pass && stronger {
-                    s.best = Some((e, d, r));
-                }
+                s.candidates.push(c);
             }
         }
         s
+    }
+
+    /// The smallest p of a slowdown in `s` that would count at some
+    /// level (material, and from enough runs), times the number of lengths
+    /// tried: the run's score for the shared budget.
+    fn score(&self, s: &Scan) -> Option<f64> {
+        s.candidates
+            .iter()
+            .filter(|c| c.up && self.decide(c, 1.0).verdict == Verdict::Regressed)
+            .map(|c| self.decide(c, 1.0).p * self.lengths())
+            .min_by(f64::total_cmp)
+    }
+
+    /// The strongest change of `s` confirmed at `alpha_up` (slowdowns) or
+    /// `alpha_down` (speed-ups), both per candidate length.
+    fn best(&self, s: &Scan, alpha_up: f64, alpha_down: f64) -> Option<(Candidate, Decision)> {
+        s.candidates
+            .iter()
+            .map(|c| (*c, self.decide(c, if c.up { alpha_up } else { alpha_down })))
+            .filter(|(_, d)| d.verdict != Verdict::Pass)
+            .max_by(|a, b| a.0.e.t().abs().total_cmp(&b.0.e.t().abs()))
     }
 
     /// Fills a point's reference figures from `r`, the value `latest`
@@ -145,10 +195,11 @@ impl Walk<'_> {
 
     /// The point of a scan without a confirmed change: in control, or one
     /// run beyond the band (worth a look, not a verdict).
-    fn quiet(&self, s: &Scan, latest: f64) -> Option<Point> {
-        let (r, d) = s.alone?;
+    fn quiet(&self, s: &Scan, latest: f64, alpha: f64) -> Option<Point> {
+        let c = s.alone?;
+        let d = self.decide(&c, alpha);
         let mut pt = Point::new(State::InControl);
-        self.describe(&mut pt, &r, latest, &d);
+        self.describe(&mut pt, &c.r, latest, &d);
         if d.short == Some(Shortfall::Unconfirmed) && d.change.ratio > 1.0 {
             pt.state = State::Suspect;
         }
@@ -167,132 +218,191 @@ fn judging_scale(values: &[f64], log: bool) -> Vec<f64> {
     }
 }
 
-/// Bonferroni over the candidate lengths 2..=scan tried at each run.
-fn alpha_per_length(p: &Params) -> f64 {
-    p.alpha / (p.scan.max(2) - 1) as f64
-}
-
-/// An open regression: where it began, its runs, and the level it left.
+/// An open excursion: where it began, its runs, the level it left, and
+/// its direction.
 struct Open {
     since: usize,
     runs: Vec<usize>,
     before: Vec<usize>,
+    /// A slowdown (true) or a speed-up.
+    up: bool,
 }
 
-/// Judges every run of a noisy series: `values` in run order, `skip[i]`
-/// marks machine-outlier runs, `reset` is the index where an accepted
-/// change begins a new level.
-pub(super) fn walk(
-    values: &[f64],
-    log: bool,
-    skip: &[bool],
+/// The walk of one noisy series, run by run.
+pub(crate) struct Walker<'a> {
+    w: Walk<'a>,
+    skip: &'a [bool],
     reset: Option<usize>,
-    p: &Params,
-) -> Vec<Point> {
-    let mut w = Walk {
-        values,
-        y: judging_scale(values, log),
-        log,
-        p,
-        closed: Vec::new(),
-    };
-    let scan = p.scan.max(2);
-    let alpha_k = alpha_per_length(p);
-    let mut out = Vec::with_capacity(values.len());
-    // The current level's runs; while a regression is open, the level it
-    // left stays frozen and its runs collect in `open`.
-    let mut stretch: Vec<usize> = Vec::new();
-    let mut open: Option<Open> = None;
-    for i in 0..values.len() {
-        if reset == Some(i) {
-            if let Some(o) = open.take() {
-                w.closed.push(o.runs);
-                stretch = o.before;
+    /// The current level's runs; while an excursion is open, the level it
+    /// left stays frozen and its runs collect in `open`.
+    stretch: Vec<usize>,
+    open: Option<Open>,
+    /// The scan of the run awaiting [`Walker::commit`].
+    pending: Option<Scan>,
+    out: Vec<Point>,
+}
+
+impl<'a> Walker<'a> {
+    /// A walker over `values` (run order); `skip[i]` marks
+    /// machine-outlier runs, `reset` the index where an accepted change
+    /// begins a new level.
+    pub(crate) fn new(
+        values: &'a [f64],
+        log: bool,
+        skip: &'a [bool],
+        reset: Option<usize>,
+        p: &'a Params,
+    ) -> Walker<'a> {
+        Walker {
+            w: Walk::new(values, log, p),
+            skip,
+            reset,
+            stretch: Vec::new(),
+            open: None,
+            pending: None,
+            out: Vec::with_capacity(values.len()),
+        }
+    }
+
+    /// Judges run `i` (the next one) as far as it can alone; returns its
+    /// score (see [`Walk::score`]) when a slowdown awaits the budget's
+    /// threshold. Call [`Walker::commit`] next.
+    pub(crate) fn propose(&mut self, i: usize) -> Option<f64> {
+        debug_assert_eq!(i, self.out.len());
+        if self.reset == Some(i) {
+            if let Some(o) = self.open.take() {
+                self.w.closed.push(o.runs);
+                self.stretch = o.before;
             }
-            w.closed.push(std::mem::take(&mut stretch));
+            self.w.closed.push(std::mem::take(&mut self.stretch));
         }
-        if skip.get(i).copied().unwrap_or(false) {
-            out.push(Point::new(State::Skipped));
-            continue;
+        if self.skip.get(i).copied().unwrap_or(false) {
+            self.out.push(Point::new(State::Skipped));
+            return None;
         }
-        if let Some(mut o) = open.take() {
-            o.runs.push(i);
-            // The level left stays the center; σ also learns from the
-            // excursion's own runs, so an alarm raised on a σ that happened
-            // to be small does not stay open on it.
-            let Some(r) = w.reference(&o.before, &o.runs) else {
-                open = Some(o);
-                out.push(Point::new(State::Regressed));
-                continue;
-            };
-            let recent = w.ys(&o.runs[o.runs.len().saturating_sub(scan)..]);
-            let (_, d) = w.decide(&r, &recent, true, alpha_k);
-            let mut pt = Point::new(State::Regressed);
-            pt.since = Some(o.since);
-            w.describe(&mut pt, &r, w.y[i], &d);
-            let n = o.runs.len();
-            let whole = w.ys(&o.runs[n.saturating_sub(p.window)..]);
-            let last_two_back =
-                n >= 2 && w.decide(&r, &w.ys(&o.runs[n - 2..]), true, RECOVER_P).1.p > RECOVER_P;
-            let whole_back = w.decide(&r, &whole, true, RECOVER_P).1.p > RECOVER_P;
-            if last_two_back || whole_back {
-                // Recovered: the excursion is closed and its runs before
-                // the last two are left out; those rejoin the old level.
-                pt.state = State::InControl;
-                pt.since = None;
-                let keep = if whole_back { 0 } else { n - 2 };
-                w.closed.push(o.runs[..keep].to_vec());
-                stretch = o.before;
-                stretch.extend_from_slice(&o.runs[keep..]);
-            } else {
-                open = Some(o);
-            }
-            out.push(pt);
-            continue;
+        if let Some(o) = self.open.take() {
+            let pt = self.follow(o, i);
+            self.out.push(pt);
+            return None;
         }
-        stretch.push(i);
-        let most = scan.min(stretch.len().saturating_sub(p.min_history));
-        let len = stretch.len();
+        self.stretch.push(i);
+        let len = self.stretch.len();
+        let most = self.w.p.scan.max(2).min(len.saturating_sub(MIN_LEVEL));
+        let (w, stretch) = (&self.w, &self.stretch);
         let s = w.scan(
             most,
-            alpha_k,
             |k| w.reference(&stretch[..len - k], &[]),
             |k| w.ys(&stretch[len - k..]),
         );
-        let pt = match s.best {
-            Some((e, d, r)) => {
-                let mut pt = Point::new(State::Regressed);
-                let split = len - e.replicates;
-                w.describe(&mut pt, &r, w.y[i], &d);
-                pt.since = Some(stretch[split]);
-                let cand = stretch.split_off(split);
-                if d.verdict == Verdict::Regressed {
-                    pt.first = true;
-                    open = Some(Open {
-                        since: cand[0],
-                        runs: cand,
-                        before: std::mem::take(&mut stretch),
-                    });
+        let score = w.score(&s);
+        self.pending = Some(s);
+        score
+    }
+
+    /// Finishes run `i`: a slowdown whose score is at most `threshold` is
+    /// confirmed; speed-ups are confirmed at the series' own α.
+    pub(crate) fn commit(&mut self, i: usize, threshold: f64) {
+        let Some(s) = self.pending.take() else {
+            return;
+        };
+        let w = &self.w;
+        let lengths = w.lengths();
+        let alpha_down = w.p.alpha / lengths;
+        let pt = match w.best(&s, threshold / lengths, alpha_down) {
+            Some((c, d)) => {
+                let mut pt = Point::new(if c.up {
+                    State::Regressed
                 } else {
-                    pt.state = State::Improved;
-                    w.closed.push(std::mem::replace(&mut stretch, cand));
-                }
+                    State::Improved
+                });
+                w.describe(&mut pt, &c.r, w.y[i], &d);
+                pt.first = true;
+                let cand = self.stretch.split_off(self.stretch.len() - c.e.replicates);
+                pt.since = Some(cand[0]);
+                self.open = Some(Open {
+                    since: cand[0],
+                    runs: cand,
+                    before: std::mem::take(&mut self.stretch),
+                    up: c.up,
+                });
                 pt
             }
-            None => w.quiet(&s, w.y[i]).unwrap_or_else(|| {
+            None => w.quiet(&s, w.y[i], alpha_down).unwrap_or_else(|| {
                 let mut pt = Point::new(State::Insufficient);
-                pt.runs = len - 1;
+                pt.runs = self.stretch.len() - 1;
                 pt
             }),
         };
-        out.push(pt);
+        self.out.push(pt);
     }
-    out
+
+    /// Run `i` of an open excursion: still open, ended (back at the old
+    /// level), or, for a speed-up that lasted, the new level.
+    fn follow(&mut self, mut o: Open, i: usize) -> Point {
+        let w = &self.w;
+        o.runs.push(i);
+        let mut pt = Point::new(if o.up {
+            State::Regressed
+        } else {
+            State::Improved
+        });
+        pt.since = Some(o.since);
+        // The level left stays the center; σ also learns from the
+        // excursion's own runs, so an alarm raised on a σ that happened to
+        // be small does not stay open on it.
+        let Some(r) = w.reference(&o.before, &o.runs) else {
+            self.open = Some(o);
+            return pt;
+        };
+        let n = o.runs.len();
+        let scan = w.p.scan.max(2);
+        let recent = w.candidate(r, &w.ys(&o.runs[n.saturating_sub(scan)..]), o.up);
+        w.describe(
+            &mut pt,
+            &r,
+            w.y[i],
+            &w.decide(&recent, w.p.alpha / w.lengths()),
+        );
+        let still = |idx: &[usize]| {
+            let c = w.candidate(r, &w.ys(idx), o.up);
+            w.decide(&c, RECOVER_P).p <= RECOVER_P
+        };
+        let whole_back = !still(&o.runs[n.saturating_sub(w.p.window)..]);
+        let last_two_back = n >= 2 && !still(&o.runs[n - 2..]);
+        if last_two_back || whole_back {
+            // Back at the old level: the excursion is closed; a false
+            // alarm's runs all rejoin the level, a real excursion's runs
+            // before the last two are left out.
+            pt.state = State::InControl;
+            pt.since = None;
+            let keep = if whole_back { 0 } else { n - 2 };
+            self.w.closed.push(o.runs[..keep].to_vec());
+            self.stretch = o.before;
+            self.stretch.extend_from_slice(&o.runs[keep..]);
+        } else if !o.up && n >= self.w.p.min_history {
+            // A speed-up that lasted becomes the level. Until then the runs
+            // that revealed it, chosen for being fast, are not trusted as a
+            // center: judging against them alone would turn every false
+            // speed-up into a false slowdown.
+            self.w
+                .closed
+                .push(std::mem::replace(&mut self.stretch, o.runs));
+        } else {
+            self.open = Some(o);
+        }
+        pt
+    }
+
+    /// Every run's judgement.
+    pub(crate) fn finish(self) -> Vec<Point> {
+        self.out
+    }
 }
 
 /// Re-judges the latest run against a saved baseline `base` (in the
 /// unit): the center, with n = 1; σ from the walk's last point; the
-/// latest runs (`recent`, newest first) as the new level.
+/// latest runs (`recent`, newest first) as the new level; the series'
+/// own α.
 pub(super) fn against_baseline(
     values: &[f64],
     log: bool,
@@ -301,42 +411,29 @@ pub(super) fn against_baseline(
     base: f64,
     p: &Params,
 ) -> Option<Point> {
-    let w = Walk {
-        values,
-        y: judging_scale(values, log),
-        log,
-        p,
-        closed: Vec::new(),
-    };
-    let center = judging_scale(&[base], log)[0];
+    let w = Walk::new(values, log, p);
     let r = Reference {
-        center,
+        center: judging_scale(&[base], log)[0],
         n: 1,
         sigma: last.sigma?,
         df: last.df?,
     };
     let newest = *recent.first()?;
-    let s = w.scan(
-        recent.len(),
-        alpha_per_length(p),
-        |_| Some(r),
-        |k| w.ys(&recent[..k]),
-    );
-    match s.best {
-        Some((e, d, r)) => {
-            let mut pt = Point::new(State::Regressed);
-            w.describe(&mut pt, &r, w.y[newest], &d);
-            pt.center = Some(base);
-            pt.since = Some(recent[e.replicates - 1]);
-            pt.first = d.verdict == Verdict::Regressed;
-            if !pt.first {
-                pt.state = State::Improved;
-            }
-            Some(pt)
-        }
-        None => w.quiet(&s, w.y[newest]).map(|mut pt| {
-            pt.center = Some(base);
+    let s = w.scan(recent.len(), |_| Some(r), |k| w.ys(&recent[..k]));
+    let alpha = p.alpha / w.lengths();
+    let mut pt = match w.best(&s, alpha, alpha) {
+        Some((c, d)) => {
+            let mut pt = Point::new(if c.up {
+                State::Regressed
+            } else {
+                State::Improved
+            });
+            w.describe(&mut pt, &c.r, w.y[newest], &d);
+            pt.since = Some(recent[c.e.replicates - 1]);
             pt
-        }),
-    }
+        }
+        None => w.quiet(&s, w.y[newest], alpha)?,
+    };
+    pt.center = Some(base);
+    Some(pt)
 }

@@ -227,7 +227,7 @@ fn main() {
         RUNS - 1
     );
     println!(
-        "identical code (whole-run false-fail rate, share of series flagged, per-series run length to a first false alarm):"
+        "identical code (runs failing the check; share of noisy series-runs flagged; ARL0 = noisy series-runs per false alarm raised):"
     );
     for (name, noise) in [
         ("normal", Noise::Normal),

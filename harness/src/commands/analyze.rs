@@ -49,11 +49,9 @@ pub fn analyze(c: &AnalyzeConfig) -> anyhow::Result<Outcome> {
         ctx.accepted = accepted.clone();
         let all = tracks(&ctx);
         let report = judge_tracks(&ctx, &all);
+        let rows = report.by_series();
         for tr in &all {
-            let row = report
-                .rows
-                .iter()
-                .find(|r| r.bench == tr.bench.as_str() && r.metric == tr.metric);
+            let row = rows.get(&(tr.bench.as_str(), &tr.metric)).copied();
             if row.is_some_and(|r| r.verdict.fails()) {
                 failing += 1;
             }

@@ -164,15 +164,14 @@ pub fn build(total: usize, ctx: Option<&Context>, inputs: &Inputs) -> Page {
     let latest = ctx.judged();
     let tracks = judge::tracks(ctx);
     let report = judge::judge_tracks(ctx, &tracks);
+    let rows_by_series = report.by_series();
     let mut rows = Vec::new();
     let mut benches: Vec<BenchData> = Vec::new();
     for t in &tracks {
         let id = t.bench.to_string();
         let unit = t.unit.symbol().to_owned();
-        let judged = report
-            .rows
-            .iter()
-            .find(|r| r.bench == id && r.metric == t.metric)
+        let judged = rows_by_series
+            .get(&(id.as_str(), &t.metric))
             .filter(|_| t.in_judged(ctx));
         rows.push(match judged {
             Some(r) => OverviewRow {

@@ -218,7 +218,7 @@ pub fn tracks(ctx: &Context) -> Vec<Track> {
                     metric: m.metric.clone(),
                     unit: m.unit,
                     kind: Kind::Noisy,
-                    statistic: super::chart_statistic(m),
+                    statistic: "value",
                     runs: Vec::new(),
                     values: Vec::new(),
                     intervals: Vec::new(),
@@ -234,8 +234,9 @@ pub fn tracks(ctx: &Context) -> Vec<Track> {
             t.runs.push(r);
             t.values.push(chart_value(m));
             t.intervals.push(m.interval.map(|i| (i.lower, i.upper)));
+            // A series charted by the median of samples in any run says so.
             if m.samples.is_some() {
-                t.statistic = "median";
+                t.statistic = super::chart_statistic(m);
             }
         }
     }
@@ -285,9 +286,9 @@ pub fn tracks(ctx: &Context) -> Vec<Track> {
         m,
         &params,
     );
-    for (j, t) in tracks.iter_mut().enumerate() {
-        t.points = match &noisy[j] {
-            Some(points) => points.clone(),
+    for (j, (t, walked)) in tracks.iter_mut().zip(noisy).enumerate() {
+        t.points = match walked {
+            Some(points) => points,
             None => walk(&t.values, t.kind, &skips[j], resets[j], &params),
         };
         let base = ctx

@@ -1,13 +1,15 @@
 //! The judged run's report: one row per bench and metric, from the last
 //! point of each series' walk, with the gates applied.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::context::{Context, Track, tracks};
 use super::gates::{apply_gates, judge_complexity};
 use super::series::{Kind, State};
 use super::verdict::{ComplexityRow, Row, Verdict};
-use crate::model::Measurement;
+use crate::model::{BenchId, Measurement, Metric};
 
 /// The result of judging one run.
 #[derive(Debug, Clone, Serialize)]
@@ -33,6 +35,14 @@ pub struct Report {
 }
 
 impl Report {
+    /// The rows by bench id and metric, for views that walk the tracks.
+    pub fn by_series(&self) -> BTreeMap<(&str, &Metric), &Row> {
+        self.rows
+            .iter()
+            .map(|r| ((r.bench.as_str(), &r.metric), r))
+            .collect()
+    }
+
     /// True when anything regressed or broke a gate.
     pub fn failed(&self) -> bool {
         self.rows.iter().any(|r| r.verdict.fails())
@@ -161,19 +171,16 @@ pub fn judge_tracks(ctx: &Context, tracks: &[Track]) -> Report {
     let last = ctx.runs.len() - 1;
     let mut rows = Vec::new();
     let mut outlier = None;
+    // The judged run's series, each once (a repeated id keeps the first).
+    let mut in_run: BTreeMap<(&BenchId, &Metric), &Track> = tracks
+        .iter()
+        .filter(|t| t.runs.last() == Some(&last))
+        .map(|t| ((&t.bench, &t.metric), t))
+        .collect();
     for m in &judged.measurements {
-        let Some(t) = tracks
-            .iter()
-            .find(|t| t.bench == m.bench && t.metric == m.metric && t.runs.last() == Some(&last))
-        else {
+        let Some(t) = in_run.remove(&(&m.bench, &m.metric)) else {
             continue;
         };
-        if rows
-            .iter()
-            .any(|r: &Row| r.bench == m.bench.as_str() && r.metric == m.metric)
-        {
-            continue;
-        }
         let mut r = row(ctx, t, m, alpha);
         outlier = outlier.or(*t.outlier.last().unwrap_or(&None));
         if let Some(targets) = &ctx.targets {

@@ -2,6 +2,9 @@
 # Installs what the benches and tests need on a fresh Debian machine with a
 # Rust toolchain. Idempotent: each step is skipped when already satisfied.
 set -euo pipefail
+# apt-get needs root: GitHub-hosted runners are not root but have sudo.
+SUDO=""
+if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
 cd "$(dirname "$0")/.."
 
 say() { printf '[install] %s\n' "$*" >&2; }
@@ -20,8 +23,8 @@ command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
 if [ "${#missing[@]}" -gt 0 ]; then
   say "installing apt packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq "${missing[@]}"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 
 # gungraun-runner runs the instruction-count benches; it must be exactly the

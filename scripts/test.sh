@@ -1,11 +1,9 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, then checks formatting, lints
-# and runs every test (unit, parity, property, doc, and each bench once in
-# test mode).
+# The test command (after the install command, scripts/install.sh): checks
+# formatting, lints and runs every test (unit, parity, property, doc, and
+# each bench once in test mode).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-scripts/install.sh
 
 step() { printf '\n[test] %s\n' "$*" >&2; }
 

@@ -5,7 +5,6 @@ use serde::Serialize;
 
 use super::series::{SeriesData, from_track, round};
 use crate::judge::{self, Change, Context, Verdict};
-use crate::targets::Statistic;
 
 /// Everything the page shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -128,16 +127,6 @@ pub struct Inputs<'a> {
     pub message: &'a dyn Fn(&str) -> Option<String>,
 }
 
-fn statistic_name(s: Statistic) -> &'static str {
-    match s {
-        Statistic::Mean => "mean",
-        Statistic::Median => "median",
-        Statistic::P99 => "p99",
-        Statistic::Max => "max",
-        Statistic::Value => "value",
-    }
-}
-
 fn system(bench: &str) -> String {
     bench.split('/').next().unwrap_or(bench).to_owned()
 }
@@ -213,7 +202,7 @@ pub fn build(total: usize, ctx: Option<&Context>, inputs: &Inputs) -> Page {
                     .iter()
                     .filter(|g| g.metric == t.metric && g.bench.matches(&id))
                     .map(|g| GateLine {
-                        statistic: statistic_name(g.statistic).to_owned(),
+                        statistic: g.statistic.name().to_owned(),
                         max: g.max,
                         goal: g.goal,
                     })

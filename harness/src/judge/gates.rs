@@ -18,16 +18,6 @@ pub fn statistic(m: &Measurement, stat: Statistic) -> Option<f64> {
     }
 }
 
-fn stat_name(stat: Statistic) -> &'static str {
-    match stat {
-        Statistic::Mean => "mean",
-        Statistic::Median => "median",
-        Statistic::P99 => "p99",
-        Statistic::Max => "max",
-        Statistic::Value => "value",
-    }
-}
-
 /// Fewest runs for a gate to be judged on its interval over runs.
 const GATE_RUNS: usize = 3;
 
@@ -70,7 +60,7 @@ pub fn apply_gates(row: &mut Row, m: &Measurement, level: &[&Measurement], gates
         };
         values.push(v);
         let (est, lo, hi) = over_runs(&values);
-        let name = stat_name(g.statistic);
+        let name = g.statistic.name();
         let spread = if lo < hi {
             format!(
                 " (95% over {} runs: {}..{})",

@@ -50,6 +50,19 @@ pub enum Statistic {
     Value,
 }
 
+impl Statistic {
+    /// The name shown in reports and on the dashboard.
+    pub fn name(self) -> &'static str {
+        match self {
+            Statistic::Mean => "mean",
+            Statistic::Median => "median",
+            Statistic::P99 => "p99",
+            Statistic::Max => "max",
+            Statistic::Value => "value",
+        }
+    }
+}
+
 /// The growth class a complexity gate declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Class {

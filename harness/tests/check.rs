@@ -1,4 +1,4 @@
-//! `harness check` end to end: pass, regression, gate failure, drift.
+//! `harness check` end to end: pass, a two-run regression, an open one, gate failure.
 
 mod common;
 

@@ -305,3 +305,44 @@ pub fn tracks(ctx: &Context) -> Vec<Track> {
     }
     tracks
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dashboard::synthetic::{Spec, commits, runs};
+
+    fn history() -> Vec<Run> {
+        let s = Spec {
+            runs: 12,
+            benches: 2,
+            seed: 3,
+            step: 0.0,
+        };
+        runs(&s, &commits(&s))
+    }
+
+    #[test]
+    fn mixed_profiles_are_never_judged_together() {
+        let mut all = history();
+        for r in all.iter_mut().step_by(3) {
+            r.profile = "full".into();
+        }
+        let ctx = Context::select(all.clone(), None, Settings::default()).unwrap();
+        assert!(ctx.runs.iter().all(|r| r.profile == "quick"));
+        assert_eq!((ctx.runs.len(), ctx.left_out), (8, 4));
+        // A full-profile run is judged by the full-profile runs before it.
+        let judged = all[9].clone();
+        let ctx = Context::select(all, Some(judged), Settings::default()).unwrap();
+        assert!(ctx.runs.iter().all(|r| r.profile == "full"));
+        assert_eq!(ctx.runs.len(), 4);
+    }
+
+    #[test]
+    fn a_run_in_the_history_is_judged_by_the_runs_before_it() {
+        let all = history();
+        let judged = all[5].clone();
+        let ctx = Context::select(all, Some(judged), Settings::default()).unwrap();
+        assert_eq!(ctx.runs.len(), 6);
+        assert_eq!(ctx.judged().run_id, ctx.runs[5].run_id);
+    }
+}

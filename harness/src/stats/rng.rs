@@ -1,4 +1,4 @@
-//! A small seeded generator so that bootstrap intervals and Monte Carlo
+//! A small seeded generator so that simulations and Monte Carlo
 //! tests are deterministic: xorshift64* (Vigna 2016, "An experimental
 //! exploration of Marsaglia's xorshift generators, scrambled").
 

@@ -4,14 +4,15 @@
 //! Each probe builds many objects, reads dhat's live-heap figure before and
 //! after, and divides by the count, so the figure includes the object
 //! itself (stored inline in a `Vec`) and everything it owns. The results go
-//! to stdout and to `target/heap/heap.json`:
+//! to stdout and to the file named by `HARNESS_HEAP_OUT` (set by the
+//! harness), else `heap/heap.json` in cargo's target folder:
 //!
 //! ```json
 //! {"schema": 1, "measurements": [{"id": "ntu/state/w5", "metric": "heap_bytes", "value": 96.0, "unit": "bytes"}]}
 //! ```
 //!
-//! `--list` prints the probe ids; a filter argument runs only the probes
-//! whose id contains it.
+//! `--list` prints the probe ids; filter arguments run only the probes
+//! whose id contains one of them.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -134,8 +135,9 @@ fn main() {
         }
         return;
     }
-    // Arguments cargo passes (`--bench`) are not filters.
-    let filter: Option<&String> = args.iter().find(|a| !a.starts_with("--"));
+    // Arguments cargo passes (`--bench`) are not filters; a probe runs when
+    // its id contains any of the others (the harness passes exact ids).
+    let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
     // `cargo bench` passes `--bench`; without it (`cargo test --benches`)
     // this is a smoke test: every probe but the million-peer table runs, and
     // the unoptimised figures are not written where the harness reads them.
@@ -143,7 +145,7 @@ fn main() {
     let _profiler = dhat::Profiler::builder().testing().build();
     let mut measurements = Vec::new();
     for p in PROBES {
-        if filter.is_some_and(|f| !p.id.contains(f.as_str()))
+        if (!filters.is_empty() && !filters.iter().any(|f| p.id.contains(f.as_str())))
             || (smoke && p.id.ends_with("1000000"))
         {
             continue;
@@ -162,15 +164,30 @@ fn main() {
         return;
     }
     let doc = serde_json::json!({"schema": 1, "measurements": measurements});
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/heap");
+    let file = output_file();
     let write = || -> std::io::Result<()> {
-        std::fs::create_dir_all(&dir)?;
-        let tmp = dir.join("heap.json.partial");
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let tmp = file.with_extension("json.partial");
         std::fs::write(&tmp, serde_json::to_vec_pretty(&doc)?)?;
-        std::fs::rename(&tmp, dir.join("heap.json"))
+        std::fs::rename(&tmp, &file)
     };
     if let Err(e) = write() {
-        eprintln!("cannot write {}: {e}", dir.join("heap.json").display());
+        eprintln!("cannot write {}: {e}", file.display());
         std::process::exit(1);
     }
+}
+
+/// Where the results go: the file the harness names in `HARNESS_HEAP_OUT`,
+/// else `heap/heap.json` in cargo's target folder (`CARGO_TARGET_DIR`, or
+/// `target` under the workspace root).
+fn output_file() -> PathBuf {
+    if let Some(out) = std::env::var_os("HARNESS_HEAP_OUT") {
+        return PathBuf::from(out);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    target.join("heap/heap.json")
 }

@@ -13,6 +13,7 @@ pub mod model;
 pub mod probe;
 pub mod publish;
 pub mod render;
+pub mod runner;
 pub mod stats;
 pub mod targets;
 pub mod worktree;

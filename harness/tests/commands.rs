@@ -151,18 +151,20 @@ fn run_skips_missing_suites_unless_required() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("Cargo.toml"),
-        "[package]\nname = \"empty\"\n",
+        "[package]\nname = \"empty\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
     )
     .unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/lib.rs"), "").unwrap();
     harness(dir.path())
         .args(["run", "--require", "gungraun"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "[criterion] skipped: no Criterion bench files in benches/",
+            "[criterion] skipped: the workspace has no criterion bench target",
         ))
         .stderr(predicate::str::contains(
-            "suite gungraun is required but cannot run: benches/instructions.rs is not present",
+            "suite gungraun is required but cannot run: the workspace has no gungraun bench target",
         ));
     harness(dir.path())
         .arg("run")

@@ -200,7 +200,15 @@ fn a_base_that_does_not_build_is_a_clear_usage_error() {
     git(&repo, &["commit", "-qam", "broken"]);
     harness(&repo)
         .args([
-            "compare", "--base", "HEAD", "--head", "HEAD~1", "--rounds", "1",
+            "compare",
+            "--base",
+            "HEAD",
+            "--head",
+            "HEAD~1",
+            "--rounds",
+            "2",
+            "--min-rounds",
+            "2",
         ])
         .assert()
         .code(2)

@@ -4,8 +4,8 @@
 use super::*;
 use crate::commands::{
     AnalyzeConfig, BaselineAction, BaselineConfig, CheckConfig, Command, CompareConfig,
-    ExportConfig, ExportFormat, ImportConfig, ImportTool, MergeConfig, PublishConfig,
-    PublishSource, ReportConfig, RunConfig, Shard, Suite,
+    ExportConfig, ExportFormat, ImportConfig, ImportTool, MergeConfig, Profile, PublishConfig,
+    PublishSource, ReportConfig, RunConfig, Selection, Shard, Suite,
 };
 use crate::judge::Settings;
 
@@ -31,29 +31,77 @@ fn settings(j: &Judging) -> Result<Settings, String> {
     })
 }
 
-fn profile(p: ProfileArg) -> String {
-    match p {
+fn profile(p: ProfileArg) -> Profile {
+    let name = match p {
         ProfileArg::Quick => "quick",
         ProfileArg::Full => "full",
-    }
-    .to_owned()
+    };
+    Profile::named(name).expect("built-in profile")
+}
+
+/// `90s`, `15m`, `1h`, `1.5h` or plain seconds.
+fn duration(text: &str) -> Option<std::time::Duration> {
+    let t = text.trim();
+    let (num, unit) = match t.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => t.split_at(i),
+        None => (t, "s"),
+    };
+    let scale = match unit {
+        "s" | "sec" => 1.0,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        _ => return None,
+    };
+    let secs = num.trim().parse::<f64>().ok()? * scale;
+    (secs.is_finite() && secs > 0.0).then(|| std::time::Duration::from_secs_f64(secs))
+}
+
+fn selection(b: &BenchArgs) -> Result<Selection, String> {
+    let filter = b
+        .filter
+        .as_ref()
+        .map(|f| regex::Regex::new(f).map_err(|e| format!("--filter {f:?}: {e}")))
+        .transpose()?;
+    Ok(Selection {
+        packages: b.package.clone(),
+        benches: b.bench.clone(),
+        suites: b.suite.iter().copied().map(suite).collect(),
+        filter,
+    })
 }
 
 fn compare(a: CompareArgs) -> Result<Command, String> {
     let s = settings(&a.judging)?;
-    if a.rounds == 0 {
-        return Err("--rounds must be at least 1".into());
+    if a.min_rounds < 2 {
+        return Err(format!(
+            "--min-rounds {}: at least 2 rounds are needed to see the spread between them",
+            a.min_rounds
+        ));
     }
-    let filter = a
-        .filter
-        .map(|f| regex::Regex::new(&f).map_err(|e| format!("--filter {f:?}: {e}")))
+    if a.rounds < a.min_rounds {
+        return Err(format!(
+            "--rounds {} must be at least --min-rounds {}",
+            a.rounds, a.min_rounds
+        ));
+    }
+    let budget = a
+        .budget
+        .as_deref()
+        .map(|b| {
+            duration(b).ok_or_else(|| {
+                format!("--budget {b:?}: expected a duration such as 15m, 900s or 1h")
+            })
+        })
         .transpose()?;
     Ok(Command::Compare(CompareConfig {
         base: a.base,
         head: a.head,
         rounds: a.rounds,
-        filter,
-        profile: profile(a.profile),
+        min_rounds: a.min_rounds,
+        budget,
+        select: selection(&a.benches)?,
+        profile: profile(a.benches.profile),
+        verbose: a.benches.verbose,
         repo: a.repo,
         target_dir: a.target_dir,
         history: a.history,
@@ -135,27 +183,20 @@ impl Cli {
     /// The validated command.
     pub fn into_command(self) -> Result<Command, String> {
         Ok(match self.command {
-            Sub::Run(a) => {
-                let filter = a
-                    .filter
-                    .map(|f| regex::Regex::new(&f).map_err(|e| format!("--filter {f:?}: {e}")))
-                    .transpose()?;
-                Command::Run(RunConfig {
-                    profile: match a.profile {
-                        ProfileArg::Quick => "quick",
-                        ProfileArg::Full => "full",
-                    }
-                    .to_owned(),
-                    filter,
-                    require: a.require.into_iter().map(suite).collect(),
-                    history: a.history,
-                    workspace: a.workspace,
-                    shard: a
-                        .shard
-                        .map(|t| t.parse::<Shard>().map_err(|e| format!("--{e}")))
-                        .transpose()?,
-                })
-            }
+            Sub::Run(a) => Command::Run(RunConfig {
+                profile: profile(a.benches.profile),
+                select: selection(&a.benches)?,
+                verbose: a.benches.verbose,
+                require: a.require.into_iter().map(suite).collect(),
+                history: a
+                    .history
+                    .unwrap_or_else(|| a.workspace.join(crate::history::DEFAULT_PATH)),
+                workspace: a.workspace,
+                shard: a
+                    .shard
+                    .map(|t| t.parse::<Shard>().map_err(|e| format!("--{e}")))
+                    .transpose()?,
+            }),
             Sub::Check(a) => Command::Check(CheckConfig {
                 settings: settings(&a.judging)?,
                 run: a.run,

@@ -51,7 +51,11 @@ enum Sub {
     /// Measure two revisions in temporary worktrees, interleaved, and
     /// judge head against base pair by pair.
     #[command(
-        after_help = "Exit codes: 0 no regression; 1 a bench regressed; 2 a usage or input error, or a revision that does not build."
+        after_help = "Instruction counts and heap bytes are measured once per side; wall time in paired rounds, \
+each bench target of base and head back to back. A bench is settled when a change is shown or one of \
+--min-effect is ruled out; what is still open when the rounds or the --budget run out is UNKNOWN \
+(never a pass).\n\
+Exit codes: 0 no regression; 1 a bench regressed; 2 a usage or input error, or a revision that does not build."
     )]
     Compare(CompareArgs),
     /// Record a reviewed, expected performance change: from --since on,
@@ -83,25 +87,54 @@ enum SuiteArg {
     Heap,
 }
 
+/// Which benches to run, across the workspace's members.
 #[derive(Debug, Args)]
-struct RunArgs {
-    /// Measurement profile, passed to the benches as BIZRA_BENCH_PROFILE.
+struct BenchArgs {
+    /// Measurement profile: `quick` (0.5 s warm-up, 2 s measurement, 30
+    /// samples) or `full` (3 s, 10 s, 100 samples), given to every
+    /// Criterion bench as command-line settings.
     #[arg(long, value_enum, default_value = "quick")]
     profile: ProfileArg,
-    /// Only benches whose id matches this regular expression.
+    /// Only benches whose id matches this regular expression (passed down
+    /// to every suite, so unselected benches never run).
     #[arg(long, value_name = "REGEX")]
     filter: Option<String>,
+    /// Only this workspace member's bench targets (repeatable).
+    #[arg(long, short = 'p', value_name = "PACKAGE")]
+    package: Vec<String>,
+    /// Only this bench target (repeatable), as in `cargo bench --bench`.
+    #[arg(long, value_name = "NAME")]
+    bench: Vec<String>,
+    /// Only this suite (repeatable).
+    #[arg(long, value_enum, value_name = "SUITE")]
+    suite: Vec<SuiteArg>,
+    /// Show the benches' own output (Criterion's change lines) on stderr.
+    #[arg(long, short = 'v')]
+    verbose: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Bench targets come from `cargo metadata`: every [[bench]] of every workspace member. \
+A target is a gungraun bench or a heap probe when its source or [package.metadata.harness] says so; \
+any other runs as a Criterion bench. A target that fails or panics is reported and the others are \
+kept: the run is recorded and the exit code is 2.\n\
+Exit codes: 0 recorded; 2 a usage or input error, or a bench target failed."
+)]
+struct RunArgs {
+    #[command(flatten)]
+    benches: BenchArgs,
     /// Fail (exit 2) instead of skipping when this suite's tool is missing.
     #[arg(long, value_enum, value_name = "SUITE")]
     require: Vec<SuiteArg>,
-    /// History file to append to.
-    #[arg(long, default_value = DEFAULT_PATH)]
-    history: PathBuf,
-    /// Workspace root holding Cargo.toml and benches/.
+    /// History file to append to [default: <workspace>/reports/history.jsonl].
+    #[arg(long)]
+    history: Option<PathBuf>,
+    /// Workspace root (or any member) holding a Cargo.toml.
     #[arg(long, default_value = ".")]
     workspace: PathBuf,
     /// Run only shard K of N (1-based): a deterministic slice of the
-    /// bench files, for a CI matrix; combine with `harness merge`.
+    /// bench targets, for a CI matrix; combine with `harness merge`.
     #[arg(long, value_name = "K/N")]
     shard: Option<String>,
 }
@@ -114,15 +147,21 @@ struct CompareArgs {
     /// Head revision.
     #[arg(long, value_name = "REV", default_value = "HEAD")]
     head: String,
-    /// Interleaved rounds (A B, B A, ...); 5 or more for wall time.
+    /// At most this many rounds. In each round every Criterion bench
+    /// target runs on both sides back to back (A B, then B A in the next),
+    /// and from --min-rounds on, benches already decided stop running.
     #[arg(long, default_value_t = 6)]
     rounds: usize,
-    /// Only benches whose id matches this regular expression.
-    #[arg(long, value_name = "REGEX")]
-    filter: Option<String>,
-    /// Measurement profile, passed to the benches as BIZRA_BENCH_PROFILE.
-    #[arg(long, value_enum, default_value = "quick")]
-    profile: ProfileArg,
+    /// Rounds before the first look at the evidence (at least 2).
+    #[arg(long, default_value_t = 3)]
+    min_rounds: usize,
+    /// Stop starting new rounds when the next one would end after this
+    /// much time since the start (e.g. 15m, 900s, 1h); what is undecided
+    /// then is UNKNOWN.
+    #[arg(long, value_name = "DURATION")]
+    budget: Option<String>,
+    #[command(flatten)]
+    benches: BenchArgs,
     /// A folder inside the git repository.
     #[arg(long, default_value = ".")]
     repo: PathBuf,

@@ -1,13 +1,20 @@
 //! `harness compare --base REV [--head REV]`: both revisions checked out
-//! in temporary worktrees, their benches built once each, then run in
-//! interleaved rounds (A B, B A, A B, …) so that whatever the machine does
-//! meanwhile hits both sides alike, and judged pair by pair
-//! ([`crate::judge::judge_comparison`]).
+//! in temporary worktrees and built once each, then measured on this
+//! machine and judged pair by pair ([`crate::judge::judge_comparison`]).
 //!
-//! Instruction counts and heap bytes barely move between runs of the same
-//! binary, so their suites run in the first two rounds only (one in each
-//! order), which keeps valgrind's cost off the later rounds.
+//! - Instruction counts and heap bytes barely move between runs of the
+//!   same binary: each gungraun and heap target runs once per side.
+//! - Wall time runs in rounds. Within a round each Criterion bench target
+//!   runs on both sides back to back, the order alternating (A B, then
+//!   B A) from target to target and round to round, so the two halves of
+//!   a pair are seconds apart and machine drift cancels within the pair.
+//! - From `--min-rounds` on the rounds are judged after each one
+//!   ([`crate::judge::Design`]); a bench that is settled (a change shown or
+//!   ruled out) is not measured again, and the comparison stops when all
+//!   are settled, at `--rounds`, or before a round that would overrun
+//!   `--budget`. What is still open then is UNKNOWN.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -16,11 +23,11 @@ use anyhow::{Context, bail};
 
 use super::CompareConfig;
 use super::common::{Outcome, load_history};
-use super::suites::{Plan, cargo_exe, measure};
 use crate::history;
-use crate::judge::{Comparison, Side, judge_comparison, show};
+use crate::judge::{Comparison, Design, Side, judge_comparison, show};
 use crate::model::Measurement;
 use crate::render::{Document, Table};
+use crate::runner::{Plan, Suite, Target, cargo_exe, discover, measure_target, on_path, select};
 use crate::worktree::Worktree;
 
 /// Removes the scratch folder on every exit path.
@@ -30,6 +37,15 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// One side: its checkout, target folder and bench targets.
+struct SideRun {
+    name: &'static str,
+    tree: Worktree,
+    target: PathBuf,
+    root: PathBuf,
+    targets: Vec<Target>,
 }
 
 /// Runs the comparison.
@@ -42,56 +58,136 @@ pub fn compare(c: &CompareConfig) -> anyhow::Result<Outcome> {
     )));
     std::fs::create_dir_all(&scratch.0)
         .with_context(|| format!("{}: cannot create", scratch.0.display()))?;
-    let targets = c.target_dir.clone().unwrap_or_else(|| scratch.0.clone());
-    let base = Worktree::add(&c.repo, &c.base, &scratch.0.join("base"), "base")?;
-    let head = Worktree::add(&c.repo, &c.head, &scratch.0.join("head"), "head")?;
-    let sides = [
-        ("base", &base, targets.join("target-base")),
-        ("head", &head, targets.join("target-head")),
-    ];
-    for (name, wt, target) in &sides {
-        build(name, wt, target, clock)?;
+    let targets = crate::runner::absolute(c.target_dir.as_deref().unwrap_or(&scratch.0));
+    let mut sides = Vec::new();
+    for (name, rev) in [("base", &c.base), ("head", &c.head)] {
+        let tree = Worktree::add(&c.repo, rev, &scratch.0.join(name), name)?;
+        let target = targets.join(format!("target-{name}"));
+        build(name, &tree, &target, c, clock)?;
+        let ws = discover(&tree.path).with_context(|| format!("{name} ({rev})"))?;
+        let chosen = select(&ws, &c.select, None).with_context(|| format!("{name} ({rev})"))?;
+        sides.push(SideRun {
+            name,
+            tree,
+            target,
+            root: ws.root,
+            targets: chosen,
+        });
     }
+    let mut warnings = Vec::new();
+    let jobs = jobs(&sides);
+    if jobs.is_empty() {
+        bail!("no bench target on either side matches the selection");
+    }
+    let valgrind = ["valgrind", "gungraun-runner"]
+        .into_iter()
+        .find(|t| !on_path(t));
+
+    // Counts: once per side.
+    let mut counts: [Vec<Measurement>; 2] = [Vec::new(), Vec::new()];
+    for job in jobs.iter().filter(|j| j.suite.exact()) {
+        if let (Suite::Gungraun, Some(tool)) = (job.suite, valgrind) {
+            warnings.push(format!("{}: skipped, {tool} is not on PATH", job.name));
+            continue;
+        }
+        for (i, side) in sides.iter().enumerate() {
+            let got = run_job(c, side, &job.name, None, "counts", clock, &mut warnings);
+            counts[i].extend(got);
+        }
+    }
+
+    // Wall time: paired rounds.
+    let design = Design {
+        min_rounds: c.min_rounds,
+        max_rounds: c.rounds,
+    };
+    let wall: Vec<&Job> = jobs.iter().filter(|j| !j.suite.exact()).collect();
+    let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut open: Option<BTreeSet<String>> = None;
     let mut rounds: Vec<(Vec<Measurement>, Vec<Measurement>)> = Vec::new();
+    let mut report = None;
     for round in 0..c.rounds {
-        let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+        let started = Instant::now();
         let mut got: [Vec<Measurement>; 2] = [Vec::new(), Vec::new()];
-        for i in order {
-            let (name, wt, target) = &sides[i];
-            let label = format!("{name} round {}/{}", round + 1, c.rounds);
-            let plan = Plan {
-                workspace: &wt.path,
-                target,
-                profile: &c.profile,
-                filter: c.filter.as_ref(),
-                require: &[],
-                shard: None,
-                label: &label,
-            };
-            got[i] = measure(&plan, round < 2, clock)
-                .with_context(|| format!("{name} ({}) at round {}", wt.rev, round + 1))?;
+        if round == 0 {
+            got = std::mem::take(&mut counts);
+        }
+        for (j, job) in wall.iter().enumerate() {
+            let only: Option<Vec<String>> = open.as_ref().map(|o| {
+                ids.get(&job.name)
+                    .map(|all| all.intersection(o).cloned().collect())
+                    .unwrap_or_default()
+            });
+            if only.as_ref().is_some_and(Vec::is_empty) {
+                continue;
+            }
+            let order = if (round + j) % 2 == 0 { [0, 1] } else { [1, 0] };
+            for i in order {
+                let label = format!("round {}/{}", round + 1, c.rounds);
+                let ms = run_job(
+                    c,
+                    &sides[i],
+                    &job.name,
+                    only.as_deref(),
+                    &label,
+                    clock,
+                    &mut warnings,
+                );
+                if round == 0 {
+                    ids.entry(job.name.clone())
+                        .or_default()
+                        .extend(ms.iter().map(|m| m.bench.to_string()));
+                }
+                got[i].extend(ms);
+            }
         }
         let [b, h] = got;
         rounds.push((b, h));
+        let n = round + 1;
+        if n < design.min_rounds {
+            continue;
+        }
+        let took = started.elapsed();
+        let out_of_time = c
+            .budget
+            .is_some_and(|budget| clock.elapsed() + took > budget);
+        let last = n == c.rounds || out_of_time;
+        let judged = judge(c, &sides, &rounds, design, last)?;
+        let still: BTreeSet<String> = judged
+            .rows
+            .iter()
+            .filter(|r| !r.settled)
+            .map(|r| r.bench.clone())
+            .collect();
+        eprintln!(
+            "[harness] after round {n}: {} of {} benches settled ({:.1}s)",
+            judged.rows.len() - still.len(),
+            judged.rows.len(),
+            clock.elapsed().as_secs_f64()
+        );
+        if !last && still.is_empty() {
+            // Everything is decided: the last look is this one.
+            report = Some(judge(c, &sides, &rounds, design, true)?);
+            break;
+        }
+        if last {
+            if out_of_time && n < c.rounds {
+                warnings.push(format!(
+                    "stopped after {n} of {} rounds: the next round would overrun the --budget",
+                    c.rounds
+                ));
+            }
+            report = Some(judged);
+            break;
+        }
+        open = Some(still);
     }
-    let past = if c.history.exists() {
-        load_history(&c.history)?
-    } else {
-        Vec::new()
+    let mut report = match report {
+        Some(r) => r,
+        None => judge(c, &sides, &rounds, design, true)?,
     };
-    let series = |bench: &str, metric: &str| -> Vec<f64> {
-        past.iter()
-            .flat_map(|r| &r.measurements)
-            .filter(|m| m.bench.as_str() == bench && m.metric.to_string() == metric)
-            .map(|m| m.estimate)
-            .collect()
-    };
-    let side = |w: &Worktree| Side {
-        rev: w.rev.clone(),
-        commit: w.commit.clone(),
-    };
-    let mut report = judge_comparison(side(&base), side(&head), &rounds, &series, &c.settings);
-    if base.commit == head.commit {
+    report.warnings.extend(warnings);
+    if sides[0].tree.commit == sides[1].tree.commit {
         report
             .warnings
             .push("base and head are the same commit".into());
@@ -111,17 +207,126 @@ pub fn compare(c: &CompareConfig) -> anyhow::Result<Outcome> {
     })
 }
 
+/// A bench target by `package/name`, and its suite.
+struct Job {
+    name: String,
+    suite: Suite,
+}
+
+/// The bench targets of either side, by job name.
+fn jobs(sides: &[SideRun]) -> Vec<Job> {
+    let mut map: BTreeMap<String, Suite> = BTreeMap::new();
+    for t in sides.iter().flat_map(|s| &s.targets) {
+        map.entry(t.job()).or_insert(t.suite);
+    }
+    map.into_iter()
+        .map(|(name, suite)| Job { name, suite })
+        .collect()
+}
+
+/// Runs one bench target on one side; a failure is a warning (its benches
+/// then count as added or removed) and an empty result.
+fn run_job(
+    c: &CompareConfig,
+    side: &SideRun,
+    job: &str,
+    only: Option<&[String]>,
+    label: &str,
+    clock: Instant,
+    warnings: &mut Vec<String>,
+) -> Vec<Measurement> {
+    let Some(t) = side.targets.iter().find(|t| t.job() == job) else {
+        return Vec::new();
+    };
+    let label = format!("{} {label}", side.name);
+    let plan = Plan {
+        workspace: &side.tree.path,
+        target: Some(&side.target),
+        profile: &c.profile,
+        select: &c.select,
+        require: &[],
+        shard: None,
+        label: &label,
+        verbose: c.verbose,
+    };
+    match measure_target(&plan, &side.root, &side.target, t, only, clock) {
+        Ok(mut ms) => {
+            if let Some(f) = &c.select.filter {
+                ms.retain(|m| f.is_match(m.bench.as_str()));
+            }
+            ms
+        }
+        Err(f) => {
+            let w = format!(
+                "{} ({}): {} failed: {}",
+                side.name, side.tree.rev, f.job, f.message
+            );
+            eprintln!("[harness] {w}");
+            warnings.push(w);
+            Vec::new()
+        }
+    }
+}
+
+/// Judges the rounds so far at one look.
+fn judge(
+    c: &CompareConfig,
+    sides: &[SideRun],
+    rounds: &[(Vec<Measurement>, Vec<Measurement>)],
+    design: Design,
+    last: bool,
+) -> anyhow::Result<Comparison> {
+    let past = if c.history.exists() {
+        load_history(&c.history)?
+    } else {
+        Vec::new()
+    };
+    let series = |bench: &str, metric: &str| -> Vec<f64> {
+        past.iter()
+            .flat_map(|r| &r.measurements)
+            .filter(|m| m.bench.as_str() == bench && m.metric.to_string() == metric)
+            .map(|m| m.estimate)
+            .collect()
+    };
+    let side = |s: &SideRun| Side {
+        rev: s.tree.rev.clone(),
+        commit: s.tree.commit.clone(),
+    };
+    Ok(judge_comparison(
+        side(&sides[0]),
+        side(&sides[1]),
+        rounds,
+        &series,
+        &c.settings,
+        design,
+        last,
+    ))
+}
+
 /// Builds one side's benches; a side that does not build stops the
 /// comparison with a message naming it (exit 2).
-fn build(name: &str, wt: &Worktree, target: &Path, clock: Instant) -> anyhow::Result<()> {
+fn build(
+    name: &str,
+    wt: &Worktree,
+    target: &Path,
+    c: &CompareConfig,
+    clock: Instant,
+) -> anyhow::Result<()> {
     eprintln!(
         "[{name}] building {} ({}) ({:.1}s)",
         wt.rev,
         &wt.commit[..10],
         clock.elapsed().as_secs_f64()
     );
+    let mut args: Vec<String> = vec!["bench".into(), "--no-run".into()];
+    if c.select.packages.is_empty() {
+        args.push("--workspace".into());
+    }
+    for p in &c.select.packages {
+        args.extend(["-p".into(), p.clone()]);
+    }
     let status = Command::new(cargo_exe())
-        .args(["bench", "--no-run"])
+        .args(&args)
         .current_dir(&wt.path)
         .env("CARGO_TARGET_DIR", target)
         .stdout(Stdio::inherit())
@@ -130,9 +335,10 @@ fn build(name: &str, wt: &Worktree, target: &Path, clock: Instant) -> anyhow::Re
         .with_context(|| format!("[{name}] cannot start cargo"))?;
     if !status.success() {
         bail!(
-            "the {name} revision {} ({}) does not build: `cargo bench --no-run` failed ({status}); see the compiler output above",
+            "the {name} revision {} ({}) does not build: `cargo {}` failed ({status}); see the compiler output above",
             wt.rev,
-            &wt.commit[..10]
+            &wt.commit[..10],
+            args.join(" ")
         );
     }
     Ok(())
@@ -159,6 +365,7 @@ pub fn document(r: &Comparison) -> Document {
             "head",
             "change (95% CI)",
             "p",
+            "rounds",
             "verdict",
             "why",
         ],
@@ -178,6 +385,7 @@ pub fn document(r: &Comparison) -> Document {
             show(row.head, row.unit),
             change,
             row.p.map_or("-".into(), |p| format!("{p:.3}")),
+            row.rounds.to_string(),
             row.verdict.name().into(),
             row.why.join("; "),
         ]);
@@ -190,7 +398,17 @@ pub fn document(r: &Comparison) -> Document {
         notes.push(format!("removed (base only): {}", r.removed.join(", ")));
     }
     let failed = r.rows.iter().filter(|x| x.verdict.fails()).count();
-    notes.push(if failed == 0 {
+    let unknown = r
+        .rows
+        .iter()
+        .filter(|x| x.verdict == crate::judge::Verdict::Unknown)
+        .count();
+    notes.push(if failed == 0 && unknown > 0 {
+        format!(
+            "verdict: no regression shown, {unknown} UNKNOWN ({} rounds): those need more rounds",
+            r.rounds
+        )
+    } else if failed == 0 {
         format!("verdict: pass ({} rounds)", r.rounds)
     } else {
         format!(

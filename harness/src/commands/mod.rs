@@ -12,37 +12,24 @@ mod merge;
 mod publish;
 mod report;
 mod run;
-mod shard;
-mod suites;
 
 use std::path::PathBuf;
-
-use regex::Regex;
 
 use crate::judge::Settings;
 use crate::render::Format;
 
+pub use crate::runner::{Profile, Selection, Shard, ShardError, Suite};
 pub use common::Outcome;
-pub use shard::{Shard, ShardError};
-
-/// A suite of benches, by the tool that measures it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Suite {
-    /// Criterion wall time (`cargo bench --bench NAME`).
-    Criterion,
-    /// gungraun instruction counts (`benches/instructions.rs`).
-    Gungraun,
-    /// dhat heap probe (`benches/heap.rs`).
-    Heap,
-}
 
 /// `harness run`.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
-    /// `quick` or `full`.
-    pub profile: String,
-    /// Only benches whose id matches.
-    pub filter: Option<Regex>,
+    /// Measurement profile.
+    pub profile: Profile,
+    /// Which benches.
+    pub select: Selection,
+    /// Show the benches' own output.
+    pub verbose: bool,
     /// Suites that must run.
     pub require: Vec<Suite>,
     /// History to append to.
@@ -169,12 +156,18 @@ pub struct CompareConfig {
     pub base: String,
     /// Head revision.
     pub head: String,
-    /// Interleaved rounds.
+    /// At most this many rounds.
     pub rounds: usize,
-    /// Only benches whose id matches.
-    pub filter: Option<Regex>,
+    /// Rounds before the first look.
+    pub min_rounds: usize,
+    /// No new round that would end after this much time.
+    pub budget: Option<std::time::Duration>,
+    /// Which benches.
+    pub select: Selection,
     /// Measurement profile.
-    pub profile: String,
+    pub profile: Profile,
+    /// Show the benches' own output.
+    pub verbose: bool,
     /// A folder inside the repository.
     pub repo: PathBuf,
     /// Where the two target folders live (kept, e.g. for a CI cache);

@@ -1,38 +1,56 @@
-//! `harness run`: build and run the suites (see [`super::suites`]),
-//! and append one run to the history.
+//! `harness run`: run the selected bench targets (see [`crate::runner`])
+//! and append one run to the history. A target that fails is reported and
+//! the others' results are still recorded; the exit code is then 2.
 
 use std::time::Instant;
 
 use super::RunConfig;
 use super::common::Outcome;
 use super::import::new_run;
-use super::suites::{Plan, default_target, measure};
 use crate::history;
+use crate::runner::{Plan, measure};
 
-/// Runs every suite (or this shard's slice) and records the run.
+/// Runs every selected target (or this shard's slice) and records the run.
 pub fn run(c: &RunConfig) -> anyhow::Result<Outcome> {
     let clock = Instant::now();
-    let target = default_target(&c.workspace);
     let plan = Plan {
         workspace: &c.workspace,
-        target: &target,
+        target: None,
         profile: &c.profile,
-        filter: c.filter.as_ref(),
+        select: &c.select,
         require: &c.require,
         shard: c.shard,
         label: "",
+        verbose: c.verbose,
     };
     if let Some(s) = c.shard {
         eprintln!("[harness] shard {s}");
     }
-    let measurements = measure(&plan, true, clock)?;
-    let run = new_run(&c.workspace, &c.profile, measurements);
-    history::append(&c.history, &run)?;
+    let measured = measure(&plan, true, clock)?;
+    let mut text = String::new();
+    if !measured.measurements.is_empty() {
+        let run = new_run(&c.workspace, &c.profile.name, measured.measurements);
+        history::append(&c.history, &run)?;
+        text.push_str(&format!(
+            "appended run {} ({} measurements) to {}\n",
+            run.run_id,
+            run.measurements.len(),
+            c.history.display()
+        ));
+    }
     eprintln!("[harness] done in {:.1}s", clock.elapsed().as_secs_f64());
-    Ok(Outcome::ok(format!(
-        "appended run {} ({} measurements) to {}\n",
-        run.run_id,
-        run.measurements.len(),
-        c.history.display()
-    )))
+    if measured.failures.is_empty() {
+        return Ok(Outcome::ok(text));
+    }
+    for f in &measured.failures {
+        text.push_str(&format!("FAILED {}: {}\n", f.job, f.message));
+    }
+    text.push_str(&format!(
+        "{} bench target(s) failed; the others' results are recorded\n",
+        measured.failures.len()
+    ));
+    Ok(Outcome {
+        stdout: text,
+        code: 2,
+    })
 }

@@ -73,6 +73,44 @@ pub struct PairedRow {
     pub verdict: Verdict,
     /// Why, in words.
     pub why: Vec<String>,
+    /// Whether the evidence has decided this bench: a change shown, or
+    /// one of the minimum effect ruled out. `compare` measures again only
+    /// what is not settled.
+    #[serde(default = "settled_default")]
+    pub settled: bool,
+}
+
+fn settled_default() -> bool {
+    true
+}
+
+/// Whether the rounds rule out a change of the minimum effect either way:
+/// the two one-sided tests (TOST) at `alpha` each, i.e. the (1 − 2α)
+/// interval of the mean log ratio lies within ±ln(1 + min_effect).
+/// Counts are settled by one round.
+pub fn equivalent(p: &Pairs, alpha: f64, s: &Settings) -> bool {
+    if !p.sampled {
+        return true;
+    }
+    let logs: Vec<f64> = p
+        .base
+        .iter()
+        .zip(&p.head)
+        .filter(|(b, h)| **b > 0.0 && **h > 0.0)
+        .map(|(b, h)| (h / b).ln())
+        .collect();
+    if logs.len() < 2 {
+        return false;
+    }
+    let n = logs.len() as f64;
+    let mean = logs.iter().sum::<f64>() / n;
+    let Some(sd) = crate::stats::describe::std_dev(&logs) else {
+        return false;
+    };
+    let Some(q) = crate::stats::student::t_quantile(alpha, n - 1.0) else {
+        return false;
+    };
+    mean.abs() + q * sd / n.sqrt() < (1.0 + s.min_effect).ln()
 }
 
 /// The value of a measurement for pairing: median of samples, else estimate.
@@ -154,6 +192,7 @@ pub fn judge_pairs(p: &Pairs, history: &[f64], alpha: f64, s: &Settings) -> Pair
         threshold: None,
         verdict: Verdict::Pass,
         why: Vec::new(),
+        settled: true,
     };
     let ratios: Vec<f64> = p
         .base

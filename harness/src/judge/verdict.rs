@@ -17,6 +17,9 @@ pub enum Verdict {
     /// run beyond the band, a machine-outlier run, an open regression
     /// when those only warn.
     Warn,
+    /// Undecided: `compare` ran out of rounds or time before the evidence
+    /// either showed a change or ruled one out. Never a pass.
+    Unknown,
     /// A confirmed slowdown (or growth), open until it recovers or is
     /// accepted.
     Regressed,
@@ -36,6 +39,7 @@ impl Verdict {
             Verdict::Improved => "improved",
             Verdict::Pass => "pass",
             Verdict::Warn => "warn",
+            Verdict::Unknown => "UNKNOWN",
             Verdict::Regressed => "REGRESSED",
             Verdict::GateFailed => "GATE FAILED",
         }

@@ -150,7 +150,7 @@ struct CompareArgs {
     /// At most this many rounds. In each round every Criterion bench
     /// target runs on both sides back to back (A B, then B A in the next),
     /// and from --min-rounds on, benches already decided stop running.
-    #[arg(long, default_value_t = 6)]
+    #[arg(long, default_value_t = 12)]
     rounds: usize,
     /// Rounds before the first look at the evidence (at least 2).
     #[arg(long, default_value_t = 3)]

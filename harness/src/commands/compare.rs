@@ -24,7 +24,7 @@ use anyhow::{Context, bail};
 use super::CompareConfig;
 use super::common::{Outcome, load_history};
 use crate::history;
-use crate::judge::{Comparison, Design, Side, judge_comparison, show};
+use crate::judge::{Comparison, Design, Next, Side, after_round, show};
 use crate::model::Measurement;
 use crate::render::{Document, Table};
 use crate::runner::{Plan, Suite, Target, cargo_exe, discover, measure_target, on_path, select};
@@ -96,6 +96,20 @@ pub fn compare(c: &CompareConfig) -> anyhow::Result<Outcome> {
         }
     }
 
+    // Earlier values of each series, for the noise threshold of counts.
+    let past = if c.history.exists() {
+        load_history(&c.history)?
+    } else {
+        Vec::new()
+    };
+    let series = |bench: &str, metric: &str| -> Vec<f64> {
+        past.iter()
+            .flat_map(|r| &r.measurements)
+            .filter(|m| m.bench.as_str() == bench && m.metric.to_string() == metric)
+            .map(|m| m.estimate)
+            .collect()
+    };
+
     // Wall time: paired rounds.
     let design = Design {
         min_rounds: c.min_rounds,
@@ -143,49 +157,44 @@ pub fn compare(c: &CompareConfig) -> anyhow::Result<Outcome> {
         }
         let [b, h] = got;
         rounds.push((b, h));
-        let n = round + 1;
-        if n < design.min_rounds {
-            continue;
-        }
-        let took = started.elapsed();
         let out_of_time = c
             .budget
-            .is_some_and(|budget| clock.elapsed() + took > budget);
-        let last = n == c.rounds || out_of_time;
-        let judged = judge(c, &sides, &rounds, design, last)?;
-        let still: BTreeSet<String> = judged
-            .rows
-            .iter()
-            .filter(|r| !r.settled)
-            .map(|r| r.bench.clone())
-            .collect();
-        eprintln!(
-            "[harness] after round {n}: {} of {} benches settled ({:.1}s)",
-            judged.rows.len() - still.len(),
-            judged.rows.len(),
-            clock.elapsed().as_secs_f64()
+            .is_some_and(|budget| clock.elapsed() + started.elapsed() > budget);
+        let next = after_round(
+            &sides[0].side(),
+            &sides[1].side(),
+            &rounds,
+            &series,
+            &c.settings,
+            design,
+            out_of_time,
         );
-        if !last && still.is_empty() {
-            // Everything is decided: the last look is this one.
-            report = Some(judge(c, &sides, &rounds, design, true)?);
-            break;
-        }
-        if last {
-            if out_of_time && n < c.rounds {
-                warnings.push(format!(
-                    "stopped after {n} of {} rounds: the next round would overrun the --budget",
-                    c.rounds
-                ));
+        match next {
+            Next::Continue(still) => {
+                if let Some(still) = &still {
+                    eprintln!(
+                        "[harness] after round {}: {} benches still open ({:.1}s)",
+                        round + 1,
+                        still.len(),
+                        clock.elapsed().as_secs_f64()
+                    );
+                }
+                open = still;
             }
-            report = Some(judged);
-            break;
+            Next::Stop(r) => {
+                if out_of_time && round + 1 < c.rounds {
+                    warnings.push(format!(
+                        "stopped after {} of {} rounds: the next round would overrun the --budget",
+                        round + 1,
+                        c.rounds
+                    ));
+                }
+                report = Some(r);
+                break;
+            }
         }
-        open = Some(still);
     }
-    let mut report = match report {
-        Some(r) => r,
-        None => judge(c, &sides, &rounds, design, true)?,
-    };
+    let mut report = report.context("no rounds were run")?;
     report.warnings.extend(warnings);
     if sides[0].tree.commit == sides[1].tree.commit {
         report
@@ -268,39 +277,13 @@ fn run_job(
     }
 }
 
-/// Judges the rounds so far at one look.
-fn judge(
-    c: &CompareConfig,
-    sides: &[SideRun],
-    rounds: &[(Vec<Measurement>, Vec<Measurement>)],
-    design: Design,
-    last: bool,
-) -> anyhow::Result<Comparison> {
-    let past = if c.history.exists() {
-        load_history(&c.history)?
-    } else {
-        Vec::new()
-    };
-    let series = |bench: &str, metric: &str| -> Vec<f64> {
-        past.iter()
-            .flat_map(|r| &r.measurements)
-            .filter(|m| m.bench.as_str() == bench && m.metric.to_string() == metric)
-            .map(|m| m.estimate)
-            .collect()
-    };
-    let side = |s: &SideRun| Side {
-        rev: s.tree.rev.clone(),
-        commit: s.tree.commit.clone(),
-    };
-    Ok(judge_comparison(
-        side(&sides[0]),
-        side(&sides[1]),
-        rounds,
-        &series,
-        &c.settings,
-        design,
-        last,
-    ))
+impl SideRun {
+    fn side(&self) -> Side {
+        Side {
+            rev: self.tree.rev.clone(),
+            commit: self.tree.commit.clone(),
+        }
+    }
 }
 
 /// Builds one side's benches; a side that does not build stops the

@@ -1,0 +1,237 @@
+//! How well `harness compare` decides: seeded simulations of whole
+//! comparisons, stepped round by round through the same sequential judge
+//! as the command (`judge::after_round`), so the rounds each bench costs
+//! are counted as the command would spend them.
+//!
+//! ```sh
+//! cargo run --release -p harness --example compare_eval [-- COMPARISONS]
+//! ```
+//!
+//! Each comparison: 40 wall-time benches. Noise model of one paired
+//! round: the log head/base ratio of bench i is its true change plus
+//! N(0, σᵢ²), σᵢ drawn once per bench uniformly in [0.5 %, `sigma`]; a
+//! machine drift shared by both halves of a pair cancels and is not
+//! modelled; with `outliers`, 5 % of pairs get +5σᵢ (one side hit by a
+//! burst of load). Designs: the sequential one (first look after 3
+//! rounds, at most 6 or 12) against the fixed 6 rounds of earlier
+//! versions (one look, every bench every round).
+
+use std::collections::BTreeSet;
+
+use harness::judge::{Design, Next, Settings, Side, Verdict, after_round};
+use harness::model::{BenchId, Measurement, Metric};
+use harness::stats::rng::Rng;
+
+const BENCHES: usize = 40;
+
+#[derive(Clone, Copy)]
+struct Case {
+    /// Largest per-bench σ of a paired log ratio.
+    sigma: f64,
+    /// 5 % of pairs +5σ.
+    outliers: bool,
+    /// True change of the first `slowed` benches.
+    change: f64,
+    slowed: usize,
+}
+
+struct Tally {
+    failing: usize,
+    caught: usize,
+    false_flags: usize,
+    unknown: usize,
+    bench_rounds: usize,
+    rounds: usize,
+    runs: usize,
+}
+
+fn simulate(case: Case, design: Design, sims: usize, seed: u64) -> Tally {
+    let mut rng = Rng::new(seed);
+    let s = Settings::default();
+    let side = |rev: &str| Side {
+        rev: rev.into(),
+        commit: "0".repeat(40),
+    };
+    let (base, head) = (side("base"), side("head"));
+    let mut t = Tally {
+        failing: 0,
+        caught: 0,
+        false_flags: 0,
+        unknown: 0,
+        bench_rounds: 0,
+        rounds: 0,
+        runs: sims,
+    };
+    let ids: Vec<BenchId> = (0..BENCHES)
+        .map(|i| BenchId::parse(&format!("sim/bench/{i}")).unwrap())
+        .collect();
+    for _ in 0..sims {
+        let sigmas: Vec<f64> = (0..BENCHES)
+            .map(|_| 0.005 + (case.sigma - 0.005) * rng.uniform())
+            .collect();
+        let mut rounds: Vec<(Vec<Measurement>, Vec<Measurement>)> = Vec::new();
+        let mut open: Option<BTreeSet<String>> = None;
+        let report = loop {
+            let (mut b, mut h) = (Vec::new(), Vec::new());
+            for (i, id) in ids.iter().enumerate() {
+                if open.as_ref().is_some_and(|o| !o.contains(id.as_str())) {
+                    continue;
+                }
+                t.bench_rounds += 1;
+                let truth = if i < case.slowed { case.change } else { 0.0 };
+                let mut e = sigmas[i] * rng.normal();
+                if case.outliers && rng.uniform() < 0.05 {
+                    e += 5.0 * sigmas[i];
+                }
+                let level = 100.0 * (1.0 + 0.3 * rng.normal() * 0.01);
+                let point =
+                    |v: f64| Measurement::point(id.clone(), Metric::WallTime, v, "sim").unwrap();
+                b.push(point(level));
+                h.push(point(level * (1.0 + truth) * e.exp()));
+            }
+            rounds.push((b, h));
+            match after_round(&base, &head, &rounds, &|_, _| Vec::new(), &s, design, false) {
+                Next::Continue(o) => open = o,
+                Next::Stop(r) => break r,
+            }
+        };
+        t.rounds += rounds.len();
+        let mut failed = false;
+        for row in &report.rows {
+            let i: usize = row.bench.rsplit('/').next().unwrap().parse().unwrap();
+            let slowed = i < case.slowed;
+            match row.verdict {
+                Verdict::Regressed if slowed => t.caught += 1,
+                Verdict::Regressed => {
+                    t.false_flags += 1;
+                    failed = true;
+                }
+                Verdict::Unknown => t.unknown += 1,
+                _ => {}
+            }
+        }
+        if failed {
+            t.failing += 1;
+        }
+    }
+    t
+}
+
+fn main() {
+    let sims: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(200);
+    let designs = [
+        ("fixed 6 rounds", Design::fixed(6)),
+        (
+            "sequential 3..6",
+            Design {
+                min_rounds: 3,
+                max_rounds: 6,
+            },
+        ),
+        (
+            "sequential 3..12",
+            Design {
+                min_rounds: 3,
+                max_rounds: 12,
+            },
+        ),
+    ];
+    println!(
+        "{BENCHES} wall-time benches, {sims} comparisons per line; σ per bench uniform in [0.5 %, max]\n"
+    );
+    println!(
+        "| noise | change | design | runs with a false flag | slowed caught | UNKNOWN | bench-rounds per bench | rounds |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    let cases = [
+        (
+            "σ ≤ 2 %",
+            Case {
+                sigma: 0.02,
+                outliers: false,
+                change: 0.0,
+                slowed: 0,
+            },
+        ),
+        (
+            "σ ≤ 2 %, outliers",
+            Case {
+                sigma: 0.02,
+                outliers: true,
+                change: 0.0,
+                slowed: 0,
+            },
+        ),
+        (
+            "σ ≤ 4 %",
+            Case {
+                sigma: 0.04,
+                outliers: false,
+                change: 0.0,
+                slowed: 0,
+            },
+        ),
+        (
+            "σ ≤ 2 %",
+            Case {
+                sigma: 0.02,
+                outliers: false,
+                change: 0.05,
+                slowed: 2,
+            },
+        ),
+        (
+            "σ ≤ 2 %, outliers",
+            Case {
+                sigma: 0.02,
+                outliers: true,
+                change: 0.05,
+                slowed: 2,
+            },
+        ),
+        (
+            "σ ≤ 2 %",
+            Case {
+                sigma: 0.02,
+                outliers: false,
+                change: 0.15,
+                slowed: 2,
+            },
+        ),
+        (
+            "σ ≤ 4 %",
+            Case {
+                sigma: 0.04,
+                outliers: false,
+                change: 0.05,
+                slowed: 2,
+            },
+        ),
+    ];
+    for (k, (noise, case)) in cases.iter().enumerate() {
+        for (name, design) in designs {
+            let t = simulate(*case, design, sims, 1000 + k as u64);
+            let pct = |x: usize, of: usize| 100.0 * x as f64 / of.max(1) as f64;
+            println!(
+                "| {noise} | {} | {name} | {:.1} % | {} | {:.1} % | {:.2} | {:.2} |",
+                if case.slowed == 0 {
+                    "none".to_owned()
+                } else {
+                    format!("+{:.0} % on {}", case.change * 100.0, case.slowed)
+                },
+                pct(t.failing, t.runs),
+                if case.slowed == 0 {
+                    "-".to_owned()
+                } else {
+                    format!("{:.1} %", pct(t.caught, t.runs * case.slowed))
+                },
+                pct(t.unknown, t.runs * BENCHES),
+                t.bench_rounds as f64 / (t.runs * BENCHES) as f64,
+                t.rounds as f64 / t.runs as f64,
+            );
+        }
+    }
+}

@@ -25,6 +25,26 @@ pub enum WorktreeError {
         /// git2's message.
         message: String,
     },
+    /// `bisect`: the good revision is not an ancestor of the bad one.
+    #[error(
+        "{good:?} is not an ancestor of {bad:?}: bisect needs a good commit before the bad one on its history"
+    )]
+    NotAncestor {
+        /// The good revision.
+        good: String,
+        /// The bad revision.
+        bad: String,
+    },
+    /// Walking the history failed.
+    #[error("cannot walk the history from {good:?} to {bad:?}: {message}")]
+    Walk {
+        /// The good revision.
+        good: String,
+        /// The bad revision.
+        bad: String,
+        /// git2's message.
+        message: String,
+    },
     /// libgit2 failed to add the worktree.
     #[error("cannot check out {rev:?} into {path}: {message}")]
     Add {
@@ -54,6 +74,52 @@ pub struct Worktree {
 pub fn resolve(dir: &Path, rev: &str) -> Result<String, WorktreeError> {
     let repo = open(dir)?;
     Ok(peel(&repo, rev)?.id().to_string())
+}
+
+/// One commit of a range: its full hash and the first line of its message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitInfo {
+    /// Full hash.
+    pub commit: String,
+    /// First line of the message (untrusted text).
+    pub summary: String,
+}
+
+/// The commits after `good` up to and including `bad`, oldest first, along
+/// first parents (the commits a merge brings in are judged as the merge).
+/// `good` must be an ancestor of `bad`.
+pub fn range(dir: &Path, good: &str, bad: &str) -> Result<Vec<CommitInfo>, WorktreeError> {
+    let repo = open(dir)?;
+    let g = peel(&repo, good)?.id();
+    let b = peel(&repo, bad)?.id();
+    let walk_err = |e: git2::Error| WorktreeError::Walk {
+        good: good.to_owned(),
+        bad: bad.to_owned(),
+        message: e.message().to_owned(),
+    };
+    if g == b || !repo.graph_descendant_of(b, g).map_err(walk_err)? {
+        return Err(WorktreeError::NotAncestor {
+            good: good.to_owned(),
+            bad: bad.to_owned(),
+        });
+    }
+    let mut walk = repo.revwalk().map_err(walk_err)?;
+    walk.simplify_first_parent().map_err(walk_err)?;
+    walk.push(b).map_err(walk_err)?;
+    let mut out = Vec::new();
+    for id in walk {
+        let id = id.map_err(walk_err)?;
+        if id == g {
+            break;
+        }
+        let c = repo.find_commit(id).map_err(walk_err)?;
+        out.push(CommitInfo {
+            commit: id.to_string(),
+            summary: c.summary().ok().flatten().unwrap_or("").to_owned(),
+        });
+    }
+    out.reverse();
+    Ok(out)
 }
 
 fn open(dir: &Path) -> Result<git2::Repository, WorktreeError> {

@@ -193,6 +193,12 @@ fn every_command_has_help() {
         vec!["import", "gungraun", "--help"],
         vec!["import", "heap", "--help"],
         vec!["analyze", "--help"],
+        vec!["compare", "--help"],
+        vec!["bisect", "--help"],
+        vec!["merge", "--help"],
+        vec!["accept", "--help"],
+        vec!["publish", "--help"],
+        vec!["report", "--help"],
     ] {
         harness(dir.path())
             .args(&args)

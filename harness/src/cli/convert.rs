@@ -3,9 +3,9 @@
 
 use super::*;
 use crate::commands::{
-    AnalyzeConfig, BaselineAction, BaselineConfig, CheckConfig, Command, CompareConfig,
-    ExportConfig, ExportFormat, ImportConfig, ImportTool, MergeConfig, Profile, PublishConfig,
-    PublishSource, ReportConfig, RunConfig, Selection, Shard, Suite,
+    AnalyzeConfig, BaselineAction, BaselineConfig, BisectConfig, CheckConfig, Command,
+    CompareConfig, ExportConfig, ExportFormat, ImportConfig, ImportTool, MergeConfig, Profile,
+    PublishConfig, PublishSource, ReportConfig, RunConfig, Selection, Shard, Suite,
 };
 use crate::judge::Settings;
 
@@ -70,20 +70,42 @@ fn selection(b: &BenchArgs) -> Result<Selection, String> {
     })
 }
 
+fn rounds(min_rounds: usize, rounds: usize) -> Result<(), String> {
+    if min_rounds < 2 {
+        return Err(format!(
+            "--min-rounds {min_rounds}: at least 2 rounds are needed to see the spread between them"
+        ));
+    }
+    if rounds < min_rounds {
+        return Err(format!(
+            "--rounds {rounds} must be at least --min-rounds {min_rounds}"
+        ));
+    }
+    Ok(())
+}
+
+fn bisect(a: BisectArgs) -> Result<Command, String> {
+    rounds(a.min_rounds, a.rounds)?;
+    Ok(Command::Bisect(BisectConfig {
+        good: a.good,
+        bad: a.bad,
+        repo: a.repo,
+        select: selection(&a.benches)?,
+        profile: profile(a.benches.profile),
+        verbose: a.benches.verbose,
+        rounds: a.rounds,
+        min_rounds: a.min_rounds,
+        target_dir: a.target_dir,
+        history: a.history,
+        out: a.out,
+        settings: settings(&a.judging)?,
+        format: a.format,
+    }))
+}
+
 fn compare(a: CompareArgs) -> Result<Command, String> {
     let s = settings(&a.judging)?;
-    if a.min_rounds < 2 {
-        return Err(format!(
-            "--min-rounds {}: at least 2 rounds are needed to see the spread between them",
-            a.min_rounds
-        ));
-    }
-    if a.rounds < a.min_rounds {
-        return Err(format!(
-            "--rounds {} must be at least --min-rounds {}",
-            a.rounds, a.min_rounds
-        ));
-    }
+    rounds(a.min_rounds, a.rounds)?;
     let budget = a
         .budget
         .as_deref()
@@ -267,6 +289,7 @@ impl Cli {
                 format: a.format,
             }),
             Sub::Compare(a) => compare(a)?,
+            Sub::Bisect(a) => bisect(a)?,
             Sub::Accept(a) => Command::Accept(crate::accepted::AcceptConfig {
                 pattern: a.bench,
                 metric: a.metric,

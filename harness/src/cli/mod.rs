@@ -58,6 +58,16 @@ each bench target of base and head back to back. A bench is settled when a chang
 Exit codes: 0 no regression; 1 a bench regressed; 2 a usage or input error, or a revision that does not build."
     )]
     Compare(CompareArgs),
+    /// Find the first commit between --good and --bad where the selected
+    /// benches changed, measuring commits in temporary worktrees.
+    #[command(
+        after_help = "Good and bad are measured against each other first; the benches that changed are then \
+bisected along the first-parent history, each probed commit paired against good. Commits that do not \
+build are skipped. Prints the culprit with its evidence; --out writes JSON (first_bad, evidence, tested).\n\
+Exit codes: 0 done (culprit found, or nothing changed); 2 a usage or input error (unknown revision, good \
+not an ancestor of bad, no bench matching the selection)."
+    )]
+    Bisect(BisectArgs),
     /// Record a reviewed, expected performance change: from --since on,
     /// the matching series are judged from their new level.
     Accept(AcceptArgs),
@@ -137,6 +147,41 @@ struct RunArgs {
     /// bench targets, for a CI matrix; combine with `harness merge`.
     #[arg(long, value_name = "K/N")]
     shard: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct BisectArgs {
+    /// A revision where the benches were as before.
+    #[arg(long, value_name = "REV")]
+    good: String,
+    /// A later revision (descendant of good) where they changed.
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    bad: String,
+    /// At most this many paired rounds per probed commit.
+    #[arg(long, default_value_t = 6)]
+    rounds: usize,
+    /// Rounds before the first look (at least 2).
+    #[arg(long, default_value_t = 3)]
+    min_rounds: usize,
+    #[command(flatten)]
+    benches: BenchArgs,
+    /// A folder inside the git repository.
+    #[arg(long, default_value = ".")]
+    repo: PathBuf,
+    /// Keep the cargo target folders here [default: a temporary folder].
+    #[arg(long, value_name = "DIR")]
+    target_dir: Option<PathBuf>,
+    /// History whose noise sets the instruction-count threshold.
+    #[arg(long, default_value = DEFAULT_PATH)]
+    history: PathBuf,
+    /// Also write the result as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    judging: Judging,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
 }
 
 #[derive(Debug, Args)]

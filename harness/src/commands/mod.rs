@@ -3,6 +3,7 @@
 
 mod analyze;
 mod baseline;
+mod bisect;
 mod check;
 mod common;
 mod compare;
@@ -183,6 +184,37 @@ pub struct CompareConfig {
     pub format: Format,
 }
 
+/// `harness bisect`.
+#[derive(Debug, Clone)]
+pub struct BisectConfig {
+    /// A revision where the benches were as before.
+    pub good: String,
+    /// A later revision where they changed.
+    pub bad: String,
+    /// A folder inside the repository.
+    pub repo: PathBuf,
+    /// Which benches.
+    pub select: Selection,
+    /// Measurement profile.
+    pub profile: Profile,
+    /// Show the benches' own output.
+    pub verbose: bool,
+    /// At most this many rounds per pairing.
+    pub rounds: usize,
+    /// Rounds before the first look.
+    pub min_rounds: usize,
+    /// Where the target folders live; else a temporary folder.
+    pub target_dir: Option<PathBuf>,
+    /// History whose noise sets the instruction-count threshold.
+    pub history: PathBuf,
+    /// Write the result as JSON here.
+    pub out: Option<PathBuf>,
+    /// Judging settings.
+    pub settings: Settings,
+    /// Output format.
+    pub format: Format,
+}
+
 /// `harness merge`.
 #[derive(Debug, Clone)]
 pub struct MergeConfig {
@@ -259,6 +291,8 @@ pub enum Command {
     Analyze(AnalyzeConfig),
     /// Paired base-versus-head comparison.
     Compare(CompareConfig),
+    /// Find the commit where benches changed.
+    Bisect(BisectConfig),
     /// Combine shard records.
     Merge(MergeConfig),
     /// Record an accepted change.
@@ -279,6 +313,7 @@ pub fn execute(command: Command) -> anyhow::Result<Outcome> {
         Command::Import(c) => import::import(&c),
         Command::Analyze(c) => analyze::analyze(&c),
         Command::Compare(c) => compare::compare(&c),
+        Command::Bisect(c) => bisect::bisect(&c),
         Command::Merge(c) => merge::merge(&c),
         Command::Accept(c) => crate::accepted::accept(&c),
         Command::Publish(c) => publish::publish(&c),

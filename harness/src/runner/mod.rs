@@ -8,6 +8,7 @@
 
 pub mod discover;
 mod exec;
+pub mod pairing;
 mod shard;
 mod suites;
 

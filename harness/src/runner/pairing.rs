@@ -1,0 +1,351 @@
+//! Measuring two checkouts against each other on this machine: the
+//! engine of `harness compare` and `harness bisect`.
+//!
+//! - Instruction counts and heap bytes barely move between runs of the
+//!   same binary: each gungraun and heap target runs once per side.
+//! - Wall time runs in rounds. Within a round each Criterion bench target
+//!   runs on both sides back to back, the order alternating (A B, then
+//!   B A) from target to target and round to round, so the two halves of
+//!   a pair are seconds apart and machine drift cancels within the pair.
+//! - From the design's first look on, the rounds are judged after each one
+//!   ([`crate::judge::after_round`]); a settled bench (a change shown or
+//!   ruled out) is not measured again, and pairing stops when all are
+//!   settled, at the last round, or before a round that would overrun the
+//!   time budget. What is still open then is UNKNOWN.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+
+use super::{
+    Plan, Profile, Selection, Suite, Target, cargo_exe, discover, measure_target, on_path, select,
+};
+use crate::judge::{Comparison, Design, Next, Settings, Side, after_round};
+use crate::model::Measurement;
+use crate::worktree::Worktree;
+
+/// A revision that does not build (`bisect` skips it; `compare` stops).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the {name} revision {rev} ({short}) does not build: `cargo {command}` failed ({status}); see the compiler output above"
+)]
+pub struct BuildFailed {
+    /// Which side.
+    pub name: String,
+    /// The revision as given.
+    pub rev: String,
+    /// Its commit, shortened.
+    pub short: String,
+    /// The cargo arguments.
+    pub command: String,
+    /// Cargo's exit status.
+    pub status: String,
+}
+
+/// How to measure.
+pub struct Setup<'a> {
+    /// Measurement profile.
+    pub profile: &'a Profile,
+    /// Which benches.
+    pub select: &'a Selection,
+    /// Show the benches' own output.
+    pub verbose: bool,
+    /// Judging settings.
+    pub settings: &'a Settings,
+    /// Looks and rounds.
+    pub design: Design,
+    /// No round that would end after this much time since `clock`.
+    pub budget: Option<Duration>,
+    /// Earlier values of a series (bench, metric), for counts' noise.
+    pub history: &'a dyn Fn(&str, &str) -> Vec<f64>,
+}
+
+/// A revision checked out, built, with its selected bench targets.
+pub struct Checkout {
+    /// `base`, `head`, `good`, ...: names progress lines.
+    pub name: String,
+    /// The checkout.
+    pub tree: Worktree,
+    /// Its cargo target folder.
+    pub target: PathBuf,
+    /// Its workspace root.
+    pub root: PathBuf,
+    /// Its selected bench targets.
+    pub targets: Vec<Target>,
+}
+
+impl Checkout {
+    /// Checks `rev` out into `dest`, builds its benches into `target`
+    /// and lists them. A build failure is a [`BuildFailed`] error.
+    pub fn new(
+        repo: &Path,
+        rev: &str,
+        dest: &Path,
+        name: &str,
+        target: &Path,
+        select_by: &Selection,
+        clock: Instant,
+    ) -> anyhow::Result<Checkout> {
+        let tree = Worktree::add(repo, rev, dest, name)?;
+        build(name, &tree, target, select_by, clock)?;
+        let ws = discover(&tree.path).with_context(|| format!("{name} ({rev})"))?;
+        let targets = select(&ws, select_by, None).with_context(|| format!("{name} ({rev})"))?;
+        Ok(Checkout {
+            name: name.to_owned(),
+            tree,
+            target: target.to_path_buf(),
+            root: ws.root,
+            targets,
+        })
+    }
+
+    /// The revision and commit, for reports.
+    pub fn side(&self) -> Side {
+        Side {
+            rev: self.tree.rev.clone(),
+            commit: self.tree.commit.clone(),
+        }
+    }
+}
+
+/// Builds one side's benches.
+fn build(
+    name: &str,
+    wt: &Worktree,
+    target: &Path,
+    s: &Selection,
+    clock: Instant,
+) -> anyhow::Result<()> {
+    eprintln!(
+        "[{name}] building {} ({}) ({:.1}s)",
+        wt.rev,
+        &wt.commit[..10],
+        clock.elapsed().as_secs_f64()
+    );
+    let mut args: Vec<String> = vec!["bench".into(), "--no-run".into()];
+    if s.packages.is_empty() {
+        args.push("--workspace".into());
+    }
+    for p in &s.packages {
+        args.extend(["-p".into(), p.clone()]);
+    }
+    let status = Command::new(cargo_exe())
+        .args(&args)
+        .current_dir(&wt.path)
+        .env("CARGO_TARGET_DIR", target)
+        .stdout(Stdio::inherit())
+        .stderr(Stdio::inherit())
+        .status()
+        .with_context(|| format!("[{name}] cannot start cargo"))?;
+    if !status.success() {
+        return Err(BuildFailed {
+            name: name.to_owned(),
+            rev: wt.rev.clone(),
+            short: wt.commit[..10].to_owned(),
+            command: args.join(" "),
+            status: status.to_string(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// Measures `a` (the reference: base, good) against `b` and judges the
+/// pairs. Failures of single targets become warnings in the result.
+pub fn paired(
+    setup: &Setup,
+    a: &Checkout,
+    b: &Checkout,
+    clock: Instant,
+) -> anyhow::Result<Comparison> {
+    let sides = [a, b];
+    let mut warnings = Vec::new();
+    let jobs = jobs(&sides);
+    if jobs.is_empty() {
+        anyhow::bail!("no bench target on either side matches the selection");
+    }
+    let valgrind = ["valgrind", "gungraun-runner"]
+        .into_iter()
+        .find(|t| !on_path(t));
+
+    // Counts: once per side.
+    let mut counts: [Vec<Measurement>; 2] = [Vec::new(), Vec::new()];
+    for job in jobs.iter().filter(|j| j.suite.exact()) {
+        if let (Suite::Gungraun, Some(tool)) = (job.suite, valgrind) {
+            warnings.push(format!("{}: skipped, {tool} is not on PATH", job.name));
+            continue;
+        }
+        for (i, side) in sides.iter().enumerate() {
+            let got = run_job(setup, side, &job.name, None, "counts", clock, &mut warnings);
+            counts[i].extend(got);
+        }
+    }
+
+    // Wall time: paired rounds.
+    let design = setup.design;
+    let wall: Vec<&Job> = jobs.iter().filter(|j| !j.suite.exact()).collect();
+    let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut open: Option<BTreeSet<String>> = None;
+    let mut rounds: Vec<(Vec<Measurement>, Vec<Measurement>)> = Vec::new();
+    let mut report = None;
+    for round in 0..design.max_rounds {
+        let started = Instant::now();
+        let mut got: [Vec<Measurement>; 2] = [Vec::new(), Vec::new()];
+        if round == 0 {
+            got = std::mem::take(&mut counts);
+        }
+        for (j, job) in wall.iter().enumerate() {
+            let only: Option<Vec<String>> = open.as_ref().map(|o| {
+                ids.get(&job.name)
+                    .map(|all| all.intersection(o).cloned().collect())
+                    .unwrap_or_default()
+            });
+            if only.as_ref().is_some_and(Vec::is_empty) {
+                continue;
+            }
+            let order = if (round + j) % 2 == 0 { [0, 1] } else { [1, 0] };
+            for i in order {
+                let label = format!("round {}/{}", round + 1, design.max_rounds);
+                let ms = run_job(
+                    setup,
+                    sides[i],
+                    &job.name,
+                    only.as_deref(),
+                    &label,
+                    clock,
+                    &mut warnings,
+                );
+                if round == 0 {
+                    ids.entry(job.name.clone())
+                        .or_default()
+                        .extend(ms.iter().map(|m| m.bench.to_string()));
+                }
+                got[i].extend(ms);
+            }
+        }
+        let [x, y] = got;
+        rounds.push((x, y));
+        let out_of_time = setup
+            .budget
+            .is_some_and(|budget| clock.elapsed() + started.elapsed() > budget);
+        match after_round(
+            &a.side(),
+            &b.side(),
+            &rounds,
+            setup.history,
+            setup.settings,
+            design,
+            out_of_time,
+        ) {
+            Next::Continue(still) => {
+                if let Some(still) = &still {
+                    eprintln!(
+                        "[harness] after round {}: {} benches still open ({:.1}s)",
+                        round + 1,
+                        still.len(),
+                        clock.elapsed().as_secs_f64()
+                    );
+                }
+                open = still;
+            }
+            Next::Stop(r) => {
+                if out_of_time && round + 1 < design.max_rounds {
+                    warnings.push(format!(
+                        "stopped after {} of {} rounds: the next round would overrun the time budget",
+                        round + 1,
+                        design.max_rounds
+                    ));
+                }
+                report = Some(r);
+                break;
+            }
+        }
+    }
+    let mut report = report.context("no rounds were run")?;
+    if report.rows.is_empty() && report.added.is_empty() && report.removed.is_empty() {
+        anyhow::bail!(
+            "no bench matches the selection{}: nothing was measured{}",
+            setup
+                .select
+                .filter
+                .as_ref()
+                .map_or(String::new(), |f| format!(" (--filter {:?})", f.as_str())),
+            if warnings.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", warnings.join("; "))
+            }
+        );
+    }
+    report.warnings.extend(warnings);
+    if a.tree.commit == b.tree.commit {
+        report
+            .warnings
+            .push(format!("{} and {} are the same commit", a.name, b.name));
+    }
+    Ok(report)
+}
+
+/// A bench target by `package/name`, and its suite.
+struct Job {
+    name: String,
+    suite: Suite,
+}
+
+/// The bench targets of either side, by job name.
+fn jobs(sides: &[&Checkout]) -> Vec<Job> {
+    let mut map: BTreeMap<String, Suite> = BTreeMap::new();
+    for t in sides.iter().flat_map(|s| &s.targets) {
+        map.entry(t.job()).or_insert(t.suite);
+    }
+    map.into_iter()
+        .map(|(name, suite)| Job { name, suite })
+        .collect()
+}
+
+/// Runs one bench target on one side; a failure is a warning (its benches
+/// then count as added or removed) and an empty result.
+fn run_job(
+    setup: &Setup,
+    side: &Checkout,
+    job: &str,
+    only: Option<&[String]>,
+    label: &str,
+    clock: Instant,
+    warnings: &mut Vec<String>,
+) -> Vec<Measurement> {
+    let Some(t) = side.targets.iter().find(|t| t.job() == job) else {
+        return Vec::new();
+    };
+    let label = format!("{} {label}", side.name);
+    let plan = Plan {
+        workspace: &side.tree.path,
+        target: Some(&side.target),
+        profile: setup.profile,
+        select: setup.select,
+        require: &[],
+        shard: None,
+        label: &label,
+        verbose: setup.verbose,
+    };
+    match measure_target(&plan, &side.root, &side.target, t, only, clock) {
+        Ok(mut ms) => {
+            if let Some(f) = &setup.select.filter {
+                ms.retain(|m| f.is_match(m.bench.as_str()));
+            }
+            ms
+        }
+        Err(f) => {
+            let w = format!(
+                "{} ({}): {} failed: {}",
+                side.name, side.tree.rev, f.job, f.message
+            );
+            eprintln!("[harness] {w}");
+            warnings.push(w);
+            Vec::new()
+        }
+    }
+}

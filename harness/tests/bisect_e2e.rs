@@ -1,0 +1,138 @@
+//! End to end: `harness bisect` on a temporary git repository of the toy
+//! crate with 12 commits, where commit 7 makes `beta` do 30 % more work
+//! and commit 4 does not build (commit 5 repairs it).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::harness;
+use predicates::prelude::*;
+
+const TOY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/toy");
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// The repository and its commits' hashes, oldest first.
+fn history(root: &Path) -> (PathBuf, Vec<String>) {
+    let repo = root.join("toy");
+    std::fs::create_dir_all(repo.join("src")).unwrap();
+    std::fs::create_dir_all(repo.join("benches")).unwrap();
+    let copy = |from: &str, to: &str| {
+        std::fs::copy(Path::new(TOY).join(from), repo.join(to)).unwrap();
+    };
+    copy("Cargo.toml.txt", "Cargo.toml");
+    copy("lib.rs.txt", "src/lib.rs");
+    copy("speed.rs.txt", "benches/speed.rs");
+    std::fs::write(repo.join(".gitignore"), "/target\n").unwrap();
+    std::fs::write(
+        repo.join("Cargo.lock"),
+        "version = 4\n\n[[package]]\nname = \"toy\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    let lib = repo.join("src/lib.rs");
+    let mut hashes = Vec::new();
+    for n in 1..=12 {
+        let text = std::fs::read_to_string(&lib).unwrap();
+        let text = match n {
+            1 => text,
+            4 => format!("{text}\nfn broken( {{\n"),
+            5 => text.replace("\nfn broken( {\n", ""),
+            7 => text.replace("EXTRA_PERCENT: u64 = 0;", "EXTRA_PERCENT: u64 = 30;"),
+            _ => format!("{text}// note {n}\n"),
+        };
+        std::fs::write(&lib, text).unwrap();
+        git(&repo, &["add", "."]);
+        git(&repo, &["commit", "-qm", &format!("commit {n}")]);
+        hashes.push(git(&repo, &["rev-parse", "HEAD"]));
+    }
+    (repo, hashes)
+}
+
+#[test]
+fn bisect_names_the_commit_that_slowed_the_bench_and_skips_the_one_that_does_not_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let (repo, hashes) = history(dir.path());
+    let out = dir.path().join("bisect.json");
+    harness(&repo)
+        .args(["bisect", "--good", &hashes[0], "--bad", &hashes[11]])
+        .args(["--min-effect", "0.1", "--history", "none.jsonl", "--out"])
+        .arg(&out)
+        .timeout(std::time::Duration::from_secs(600))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(format!(
+            "first bad commit: {} commit 7",
+            hashes[6]
+        )));
+    let found: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(
+        found["first_bad"]["commit"],
+        hashes[6].as_str(),
+        "{found:#}"
+    );
+    let changed: Vec<&str> = found["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["bench"].as_str().unwrap())
+        .collect();
+    assert_eq!(changed, ["toy/beta/2000"], "{found:#}");
+    let evidence = &found["first_bad"]["evidence"][0];
+    assert!(evidence["ratio"].as_f64().unwrap() > 1.15, "{found:#}");
+    // At most ⌈log2 11⌉ + 1 probes, and no worktree left behind.
+    let tested = found["tested"].as_array().unwrap();
+    assert!(tested.len() <= 5, "{found:#}");
+    if let Some(skip) = tested.iter().find(|p| p["state"] == "skipped") {
+        assert_eq!(skip["commit"], hashes[3].as_str());
+    }
+    assert!(
+        !repo
+            .join(".git/worktrees")
+            .read_dir()
+            .is_ok_and(|mut d| d.next().is_some())
+    );
+}
+
+#[test]
+fn bisect_refuses_unknown_revisions_and_a_good_that_is_not_an_ancestor() {
+    let dir = tempfile::tempdir().unwrap();
+    let (repo, hashes) = history(dir.path());
+    harness(&repo)
+        .args(["bisect", "--good", "no-such-rev", "--bad", "HEAD"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "\"no-such-rev\" does not name a commit",
+        ));
+    harness(&repo)
+        .args(["bisect", "--good", &hashes[5], "--bad", &hashes[2]])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not an ancestor of"));
+    harness(&repo)
+        .args([
+            "bisect",
+            "--good",
+            &hashes[0],
+            "--filter",
+            "nothing-matches",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no bench"));
+}

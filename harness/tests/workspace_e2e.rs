@@ -330,3 +330,43 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+#[test]
+fn calibrate_saves_each_benchs_noise_for_this_machine_and_prints_what_it_can_detect() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    harness(dir.path())
+        .args([
+            "calibrate",
+            "--rounds",
+            "3",
+            "--bench",
+            "speed_renamed",
+            "--workspace",
+        ])
+        .arg(&ws)
+        .args(["--format", "json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"sigma_pair\""));
+    let saved: Vec<PathBuf> = walk(&ws.join("baselines"));
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    assert!(saved[0].ends_with("calibration-quick.json"), "{saved:?}");
+    let cal: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&saved[0]).unwrap()).unwrap();
+    let benches: Vec<&str> = cal["benches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["bench"].as_str().unwrap())
+        .collect();
+    assert_eq!(benches, ["alpha/work/10", "alpha/work/20"]);
+    assert_eq!(cal["rounds"], 3);
+
+    harness(dir.path())
+        .args(["calibrate", "--rounds", "2", "--workspace"])
+        .arg(&ws)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("at least 3 rounds"));
+}

@@ -3,9 +3,9 @@
 
 use super::*;
 use crate::commands::{
-    AnalyzeConfig, BaselineAction, BaselineConfig, BisectConfig, CheckConfig, Command,
-    CompareConfig, ExportConfig, ExportFormat, ImportConfig, ImportTool, MergeConfig, Profile,
-    PublishConfig, PublishSource, ReportConfig, RunConfig, Selection, Shard, Suite,
+    AnalyzeConfig, BaselineAction, BaselineConfig, BisectConfig, CalibrateConfig, CheckConfig,
+    Command, CompareConfig, ExportConfig, ExportFormat, ImportConfig, ImportTool, MergeConfig,
+    Profile, PublishConfig, PublishSource, ReportConfig, RunConfig, Selection, Shard, Suite,
 };
 use crate::judge::Settings;
 
@@ -128,6 +128,7 @@ fn compare(a: CompareArgs) -> Result<Command, String> {
         target_dir: a.target_dir,
         history: a.history,
         out: a.out,
+        baselines: a.baselines,
         settings: s,
         format: a.format,
     }))
@@ -290,6 +291,24 @@ impl Cli {
             }),
             Sub::Compare(a) => compare(a)?,
             Sub::Bisect(a) => bisect(a)?,
+            Sub::Calibrate(a) => {
+                if a.rounds < 3 {
+                    return Err(format!(
+                        "--rounds {}: calibration needs at least 3 rounds",
+                        a.rounds
+                    ));
+                }
+                Command::Calibrate(CalibrateConfig {
+                    baselines: a.baselines.unwrap_or_else(|| a.workspace.join("baselines")),
+                    workspace: a.workspace,
+                    select: selection(&a.benches)?,
+                    profile: profile(a.benches.profile),
+                    verbose: a.benches.verbose,
+                    rounds: a.rounds,
+                    settings: settings(&a.judging)?,
+                    format: a.format,
+                })
+            }
             Sub::Accept(a) => Command::Accept(crate::accepted::AcceptConfig {
                 pattern: a.bench,
                 metric: a.metric,

@@ -68,6 +68,15 @@ Exit codes: 0 done (culprit found, or nothing changed); 2 a usage or input error
 not an ancestor of bad, no bench matching the selection)."
     )]
     Bisect(BisectArgs),
+    /// Measure this machine's noise on identical code (A/A) and print the
+    /// smallest change `check` and `compare` can detect per bench.
+    #[command(
+        after_help = "Each round runs every selected Criterion bench target twice back to back. The noise of each \
+bench is saved as <baselines>/<machine fingerprint>/calibration-<profile>.json; `compare` reads it and marks \
+benches too noisy to gate at --min-effect as noisy.\n\
+Exit codes: 0 saved; 2 a usage or input error, or a bench target failed."
+    )]
+    Calibrate(CalibrateArgs),
     /// Record a reviewed, expected performance change: from --since on,
     /// the matching series are judged from their new level.
     Accept(AcceptArgs),
@@ -150,6 +159,26 @@ struct RunArgs {
 }
 
 #[derive(Debug, Args)]
+struct CalibrateArgs {
+    /// A/A rounds (at least 3).
+    #[arg(long, default_value_t = 5)]
+    rounds: usize,
+    #[command(flatten)]
+    benches: BenchArgs,
+    /// Workspace root (or any member) holding a Cargo.toml.
+    #[arg(long, default_value = ".")]
+    workspace: PathBuf,
+    /// Folder of saved baselines [default: <workspace>/baselines].
+    #[arg(long)]
+    baselines: Option<PathBuf>,
+    #[command(flatten)]
+    judging: Judging,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
 struct BisectArgs {
     /// A revision where the benches were as before.
     #[arg(long, value_name = "REV")]
@@ -217,6 +246,9 @@ struct CompareArgs {
     /// History whose noise sets the instruction-count threshold.
     #[arg(long, default_value = DEFAULT_PATH)]
     history: PathBuf,
+    /// Folder of saved baselines (this machine's calibration).
+    #[arg(long, default_value = "baselines")]
+    baselines: PathBuf,
     /// Also write the comparison as JSON to this file.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,

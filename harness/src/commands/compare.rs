@@ -87,7 +87,15 @@ pub fn compare(c: &CompareConfig) -> anyhow::Result<Outcome> {
         budget: c.budget,
         history: &history,
     };
-    let report = paired(&setup, &sides[0], &sides[1], clock)?;
+    let mut report = paired(&setup, &sides[0], &sides[1], clock)?;
+    match super::calibrate::load_calibration(&c.baselines, &crate::probe::machine(), &c.profile.name)? {
+        Some(cal) => super::calibrate::mark_noisy(&mut report, &cal, &c.settings, setup.design),
+        None => report.warnings.push(format!(
+            "no calibration of this machine for profile {} in {}: run `harness calibrate` to see which benches are too noisy to gate",
+            c.profile.name,
+            c.baselines.display()
+        )),
+    }
     eprintln!(
         "[harness] compare done in {:.1}s",
         clock.elapsed().as_secs_f64()

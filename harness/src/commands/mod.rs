@@ -4,6 +4,7 @@
 mod analyze;
 mod baseline;
 mod bisect;
+mod calibrate;
 mod check;
 mod common;
 mod compare;
@@ -178,6 +179,8 @@ pub struct CompareConfig {
     pub history: PathBuf,
     /// Write the comparison as JSON here.
     pub out: Option<PathBuf>,
+    /// Baselines folder (this machine's calibration).
+    pub baselines: PathBuf,
     /// Judging settings.
     pub settings: Settings,
     /// Output format.
@@ -209,6 +212,27 @@ pub struct BisectConfig {
     pub history: PathBuf,
     /// Write the result as JSON here.
     pub out: Option<PathBuf>,
+    /// Judging settings.
+    pub settings: Settings,
+    /// Output format.
+    pub format: Format,
+}
+
+/// `harness calibrate`.
+#[derive(Debug, Clone)]
+pub struct CalibrateConfig {
+    /// Workspace root.
+    pub workspace: PathBuf,
+    /// Which benches.
+    pub select: Selection,
+    /// Measurement profile.
+    pub profile: Profile,
+    /// Show the benches' own output.
+    pub verbose: bool,
+    /// A/A rounds.
+    pub rounds: usize,
+    /// Baselines folder (the calibration is saved below it).
+    pub baselines: PathBuf,
     /// Judging settings.
     pub settings: Settings,
     /// Output format.
@@ -293,6 +317,8 @@ pub enum Command {
     Compare(CompareConfig),
     /// Find the commit where benches changed.
     Bisect(BisectConfig),
+    /// Measure this machine's noise.
+    Calibrate(CalibrateConfig),
     /// Combine shard records.
     Merge(MergeConfig),
     /// Record an accepted change.
@@ -314,6 +340,7 @@ pub fn execute(command: Command) -> anyhow::Result<Outcome> {
         Command::Analyze(c) => analyze::analyze(&c),
         Command::Compare(c) => compare::compare(&c),
         Command::Bisect(c) => bisect::bisect(&c),
+        Command::Calibrate(c) => calibrate::calibrate(&c),
         Command::Merge(c) => merge::merge(&c),
         Command::Accept(c) => crate::accepted::accept(&c),
         Command::Publish(c) => publish::publish(&c),

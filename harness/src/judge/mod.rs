@@ -10,6 +10,7 @@
 //! [`Settings::per_series_alpha`]; machine-outlier runs in [`outliers`].
 
 mod budget;
+pub mod calibration;
 mod compare;
 mod context;
 mod decide;

@@ -78,6 +78,11 @@ pub struct PairedRow {
     /// what is not settled.
     #[serde(default = "settled_default")]
     pub settled: bool,
+    /// When this machine's calibration says the bench is too noisy to
+    /// gate at the minimum effect: the smallest change the comparison
+    /// can detect (80 % power, at its rounds), as a fraction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noisy: Option<f64>,
 }
 
 fn settled_default() -> bool {
@@ -193,6 +198,7 @@ pub fn judge_pairs(p: &Pairs, history: &[f64], alpha: f64, s: &Settings) -> Pair
         verdict: Verdict::Pass,
         why: Vec::new(),
         settled: true,
+        noisy: None,
     };
     let ratios: Vec<f64> = p
         .base

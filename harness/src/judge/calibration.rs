@@ -1,0 +1,153 @@
+//! Calibration: the run-to-run and pair-to-pair noise of each bench on one
+//! machine, measured by running identical code (A/A), and what it implies:
+//! the smallest change `check` and `compare` can detect there.
+//!
+//! For each round the suite runs twice back to back (A, A'). Per bench:
+//!
+//! - `sigma_pair`: the standard deviation of ln(A'/A) over the rounds, the
+//!   noise of one paired round of `compare`;
+//! - `sigma_run`: the standard deviation of ln A over the rounds, the
+//!   run-to-run noise `check` sees in a history.
+//!
+//! The minimum detectable effect (MDE) of a one-sided t test at level α
+//! with power 1 − β is (t₁₋α + t₁₋β) · se on the log scale (the usual
+//! power formula with Student quantiles; e.g. Cohen 1988, ch. 2), where
+//! se = σ_pair/√n for `compare` after n rounds, and σ_run·√(1/k + 1/r)
+//! for `check` with a new level of k runs against r reference runs.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Machine, Metric};
+use crate::stats::student::t_quantile;
+
+/// Power at which the minimum detectable effect is quoted.
+pub const POWER: f64 = 0.8;
+
+/// The file's schema version.
+pub const SCHEMA: u32 = 1;
+
+/// One machine's calibration for one profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Calibration {
+    /// Schema version.
+    pub schema: u32,
+    /// The machine measured.
+    pub machine: Machine,
+    /// The measurement profile.
+    pub profile: String,
+    /// When (RFC 3339).
+    pub time: String,
+    /// A/A rounds run.
+    pub rounds: usize,
+    /// Per bench and metric.
+    pub benches: Vec<BenchNoise>,
+}
+
+/// One bench's noise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchNoise {
+    /// Bench id.
+    pub bench: String,
+    /// Metric.
+    pub metric: Metric,
+    /// σ of the log ratio of a back-to-back pair of identical runs.
+    pub sigma_pair: Option<f64>,
+    /// σ of the log of one run's value across rounds.
+    pub sigma_run: Option<f64>,
+    /// Rounds behind the figures.
+    pub rounds: usize,
+}
+
+/// (t₁₋α + t_power) · se as a relative change (0.05 = 5 %).
+fn mde(alpha: f64, df: f64, se: f64) -> Option<f64> {
+    let a = t_quantile(alpha, df)?;
+    let b = t_quantile(1.0 - POWER, df)?;
+    let d = (a + b) * se;
+    (d.is_finite() && se >= 0.0).then(|| d.exp() - 1.0)
+}
+
+impl BenchNoise {
+    /// Noise of each pair (A, A') of `rounds`, keyed by the caller.
+    pub fn from_pairs(bench: &str, metric: Metric, pairs: &[(f64, f64)]) -> BenchNoise {
+        let ok: Vec<(f64, f64)> = pairs
+            .iter()
+            .copied()
+            .filter(|(a, b)| *a > 0.0 && *b > 0.0 && a.is_finite() && b.is_finite())
+            .collect();
+        let logs: Vec<f64> = ok.iter().map(|(a, b)| (b / a).ln()).collect();
+        let runs: Vec<f64> = ok.iter().map(|(a, _)| a.ln()).collect();
+        BenchNoise {
+            bench: bench.to_owned(),
+            metric,
+            sigma_pair: crate::stats::describe::std_dev(&logs),
+            sigma_run: crate::stats::describe::std_dev(&runs),
+            rounds: ok.len(),
+        }
+    }
+
+    /// The smallest relative change `compare` detects with 80 % power
+    /// after `rounds` rounds at the bench's level `alpha`.
+    pub fn compare_mde(&self, alpha: f64, rounds: usize) -> Option<f64> {
+        let se = self.sigma_pair? / (rounds as f64).sqrt();
+        mde(alpha, rounds as f64 - 1.0, se)
+    }
+
+    /// The smallest relative change `check` confirms with 80 % power from
+    /// a new level of `k` runs against `reference` runs at `alpha`.
+    pub fn check_mde(&self, alpha: f64, k: usize, reference: usize) -> Option<f64> {
+        let se = self.sigma_run? * (1.0 / k as f64 + 1.0 / reference as f64).sqrt();
+        mde(alpha, reference as f64 - 1.0, se)
+    }
+}
+
+impl Calibration {
+    /// The bench's noise, when calibrated.
+    pub fn find(&self, bench: &str, metric: &Metric) -> Option<&BenchNoise> {
+        self.benches
+            .iter()
+            .find(|b| b.bench == bench && &b.metric == metric)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_detectable_change_follows_the_power_formula() {
+        // σ = 1 %, 12 rounds, α = 0.05: (t.95,11 + t.80,11) · 0.01/√12
+        // = (1.796 + 0.876) · 0.002887 = 0.771 %.
+        let n = BenchNoise {
+            bench: "a".into(),
+            metric: Metric::WallTime,
+            sigma_pair: Some(0.01),
+            sigma_run: Some(0.01),
+            rounds: 12,
+        };
+        let m = n.compare_mde(0.05, 12).unwrap();
+        assert!((m - (0.00771f64).exp_m1()).abs() < 2e-5, "{m}");
+        // More rounds, smaller effects; a smaller α, larger ones.
+        assert!(n.compare_mde(0.05, 24).unwrap() < m);
+        assert!(n.compare_mde(0.001, 12).unwrap() > m);
+        assert!(n.check_mde(0.05, 2, 30).unwrap() > n.check_mde(0.05, 5, 30).unwrap());
+    }
+
+    #[test]
+    fn pairs_give_both_spreads_and_bad_values_are_dropped() {
+        let pairs = [
+            (100.0, 101.0),
+            (102.0, 101.0),
+            (98.0, 99.0),
+            (0.0, 5.0),
+            (f64::NAN, 1.0),
+        ];
+        let n = BenchNoise::from_pairs("a", Metric::WallTime, &pairs);
+        assert_eq!(n.rounds, 3);
+        assert!(n.sigma_pair.unwrap() > 0.0 && n.sigma_run.unwrap() > 0.0);
+        let one = BenchNoise::from_pairs("a", Metric::WallTime, &pairs[..1]);
+        assert_eq!(one.sigma_pair, None, "one pair has no spread");
+        assert_eq!(one.compare_mde(0.05, 12), None);
+        let still = BenchNoise::from_pairs("a", Metric::WallTime, &[(5.0, 5.0); 4]);
+        assert_eq!(still.compare_mde(0.05, 12), Some(0.0), "no noise: any change");
+    }
+}

@@ -1,0 +1,112 @@
+//! End to end: the reusable action's steps (`action/run.sh`, what
+//! `action.yml` runs) on a temporary git repository of the toy crate, in
+//! both modes, with the harness built here standing in for the installed
+//! one. The action's YAML is validated against GitHub's schema by the
+//! test command (`scripts/test.d/20-workflows.sh`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const TOY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/toy");
+const RUN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../action/run.sh");
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}
+
+/// The toy crate on `main`, then a commit making `beta` twice as slow.
+fn repo(root: &Path) -> PathBuf {
+    let repo = root.join("toy");
+    std::fs::create_dir_all(repo.join("src")).unwrap();
+    std::fs::create_dir_all(repo.join("benches")).unwrap();
+    for (from, to) in [
+        ("Cargo.toml.txt", "Cargo.toml"),
+        ("lib.rs.txt", "src/lib.rs"),
+        ("speed.rs.txt", "benches/speed.rs"),
+    ] {
+        std::fs::copy(Path::new(TOY).join(from), repo.join(to)).unwrap();
+    }
+    std::fs::write(repo.join(".gitignore"), "/target\n/reports\n").unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-qm", "base"]);
+    let lib = repo.join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(
+        &lib,
+        text.replace("EXTRA_PERCENT: u64 = 0;", "EXTRA_PERCENT: u64 = 100;"),
+    )
+    .unwrap();
+    git(&repo, &["commit", "-qam", "slower beta"]);
+    repo
+}
+
+fn action(repo: &Path, mode: &str, out: &Path) -> Command {
+    let mut cmd = Command::new("bash");
+    cmd.arg(RUN)
+        .current_dir(repo)
+        .env("HARNESS_BIN", env!("CARGO_BIN_EXE_harness"))
+        .env("HARNESS_MODE", mode)
+        .env("GITHUB_OUTPUT", out)
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GITHUB_STEP_SUMMARY");
+    cmd
+}
+
+#[test]
+fn the_action_gates_a_pull_request_and_records_the_main_branch() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = repo(dir.path());
+    let output = dir.path().join("github_output");
+
+    // Pull request: base `main~1`, head HEAD; beta is twice as slow.
+    let pr = action(&repo, "pr", &output)
+        .env("HARNESS_BASE", "main~1")
+        .env("HARNESS_BUDGET", "5m")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&pr.stderr);
+    assert_eq!(pr.status.code(), Some(1), "{stderr}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(repo.join("compare.json")).unwrap())
+            .unwrap();
+    let regressed: Vec<&str> = report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["verdict"] == "regressed")
+        .map(|r| r["bench"].as_str().unwrap())
+        .collect();
+    assert_eq!(regressed, ["toy/beta/2000"], "{report:#}");
+    let stdout = String::from_utf8_lossy(&pr.stdout);
+    assert!(
+        stdout.contains("::warning title=PR comment not posted::"),
+        "publish warns without a token: {stdout}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&output).unwrap(),
+        "verdict=regressed\n"
+    );
+
+    // Main branch: run, check, report.
+    std::fs::remove_file(&output).unwrap();
+    let main = action(&repo, "main", &output).output().unwrap();
+    let stderr = String::from_utf8_lossy(&main.stderr);
+    assert_eq!(main.status.code(), Some(0), "{stderr}");
+    assert!(repo.join("reports/history.jsonl").is_file());
+    assert!(repo.join("reports/site/index.html").is_file());
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), "verdict=pass\n");
+
+    // A wrong mode is an error, not a silent pass.
+    let bad = action(&repo, "nightly", &output).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -6,6 +6,7 @@ pub mod accepted;
 pub mod cli;
 pub mod collect;
 pub mod commands;
+pub mod config;
 pub mod dashboard;
 pub mod history;
 pub mod judge;

@@ -9,12 +9,19 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use harness::cli::Cli;
 use harness::commands::execute;
 
 fn run() -> anyhow::Result<ExitCode> {
-    let command = match Cli::parse().into_command() {
+    // The repository's harness.toml supplies options the command line
+    // leaves out.
+    let mut argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(path) = harness::config::find(std::path::Path::new(".")) {
+        let config = harness::config::load(&path)?;
+        argv = harness::config::apply(argv, &config, &Cli::command());
+    }
+    let command = match Cli::parse_from(argv).into_command() {
         Ok(c) => c,
         Err(message) => {
             eprintln!("error: {message}");

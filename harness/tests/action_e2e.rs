@@ -77,8 +77,7 @@ fn the_action_gates_a_pull_request_and_records_the_main_branch() {
     let stderr = String::from_utf8_lossy(&pr.stderr);
     assert_eq!(pr.status.code(), Some(1), "{stderr}");
     let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(repo.join("compare.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(repo.join("compare.json")).unwrap()).unwrap();
     let regressed: Vec<&str> = report["rows"]
         .as_array()
         .unwrap()

@@ -370,3 +370,51 @@ fn calibrate_saves_each_benchs_noise_for_this_machine_and_prints_what_it_can_det
         .code(2)
         .stderr(predicate::str::contains("at least 3 rounds"));
 }
+
+#[test]
+fn init_sets_a_workspace_up_and_its_harness_toml_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    harness(dir.path())
+        .args(["init", "--action", "me/harness@0123abc", "--workspace"])
+        .arg(ws.join("alpha"))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("wrote"))
+        .stdout(predicate::str::contains("alpha/speed_renamed (criterion)"))
+        .stdout(predicate::str::contains("beta/probe (heap)"));
+    for f in ["harness.toml", "targets.toml", ".github/workflows/bench.yml"] {
+        assert!(ws.join(f).is_file(), "{f}");
+    }
+    let workflow = std::fs::read_to_string(ws.join(".github/workflows/bench.yml")).unwrap();
+    assert!(workflow.contains("uses: me/harness@0123abc"), "{workflow}");
+    // Again: nothing is overwritten.
+    harness(&ws)
+        .args(["init"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already set up"));
+
+    // The configuration is read from the workspace and its options apply.
+    let config = std::fs::read_to_string(ws.join("harness.toml")).unwrap();
+    std::fs::write(
+        ws.join("harness.toml"),
+        config.replace(
+            "# history = \"reports/history.jsonl\"",
+            "history = \"data/runs.jsonl\"",
+        ),
+    )
+    .unwrap();
+    harness(&ws.join("alpha"))
+        .args(["run", "--bench", "speed_renamed"])
+        .assert()
+        .code(0);
+    assert!(ws.join("data/runs.jsonl").is_file());
+    // A bad value is an error naming the file and line.
+    std::fs::write(ws.join("harness.toml"), "[judging]\nalpha = 7\n").unwrap();
+    harness(&ws)
+        .args(["check"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("harness.toml:2: judging.alpha = 7 is out of range"));
+}

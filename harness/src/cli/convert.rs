@@ -4,8 +4,9 @@
 use super::*;
 use crate::commands::{
     AnalyzeConfig, BaselineAction, BaselineConfig, BisectConfig, CalibrateConfig, CheckConfig,
-    Command, CompareConfig, ExportConfig, ExportFormat, ImportConfig, ImportTool, MergeConfig,
-    Profile, PublishConfig, PublishSource, ReportConfig, RunConfig, Selection, Shard, Suite,
+    Command, CompareConfig, ExportConfig, ExportFormat, ImportConfig, ImportTool, InitConfig,
+    MergeConfig, Profile, PublishConfig, PublishSource, ReportConfig, RunConfig, Selection, Shard,
+    Suite,
 };
 use crate::judge::Settings;
 
@@ -31,16 +32,38 @@ fn settings(j: &Judging) -> Result<Settings, String> {
     })
 }
 
-fn profile(p: ProfileArg) -> Profile {
-    let name = match p {
+fn profile(b: &BenchArgs) -> Result<Profile, String> {
+    let name = match b.profile {
         ProfileArg::Quick => "quick",
         ProfileArg::Full => "full",
     };
-    Profile::named(name).expect("built-in profile")
+    let mut p = Profile::named(name).expect("built-in profile");
+    let positive = |flag: &str, v: f64| {
+        if v > 0.0 && v.is_finite() {
+            Ok(v.to_string())
+        } else {
+            Err(format!(
+                "--{flag} {v}: must be a positive number of seconds"
+            ))
+        }
+    };
+    if let Some(v) = b.warm_up_time {
+        p.set("--warm-up-time", positive("warm-up-time", v)?);
+    }
+    if let Some(v) = b.measurement_time {
+        p.set("--measurement-time", positive("measurement-time", v)?);
+    }
+    if let Some(n) = b.sample_size {
+        if n < 10 {
+            return Err(format!("--sample-size {n}: Criterion needs at least 10"));
+        }
+        p.set("--sample-size", n.to_string());
+    }
+    Ok(p)
 }
 
 /// `90s`, `15m`, `1h`, `1.5h` or plain seconds.
-fn duration(text: &str) -> Option<std::time::Duration> {
+pub(crate) fn duration(text: &str) -> Option<std::time::Duration> {
     let t = text.trim();
     let (num, unit) = match t.find(|c: char| c.is_ascii_alphabetic()) {
         Some(i) => t.split_at(i),
@@ -91,7 +114,7 @@ fn bisect(a: BisectArgs) -> Result<Command, String> {
         bad: a.bad,
         repo: a.repo,
         select: selection(&a.benches)?,
-        profile: profile(a.benches.profile),
+        profile: profile(&a.benches)?,
         verbose: a.benches.verbose,
         rounds: a.rounds,
         min_rounds: a.min_rounds,
@@ -122,7 +145,7 @@ fn compare(a: CompareArgs) -> Result<Command, String> {
         min_rounds: a.min_rounds,
         budget,
         select: selection(&a.benches)?,
-        profile: profile(a.benches.profile),
+        profile: profile(&a.benches)?,
         verbose: a.benches.verbose,
         repo: a.repo,
         target_dir: a.target_dir,
@@ -207,7 +230,7 @@ impl Cli {
     pub fn into_command(self) -> Result<Command, String> {
         Ok(match self.command {
             Sub::Run(a) => Command::Run(RunConfig {
-                profile: profile(a.benches.profile),
+                profile: profile(&a.benches)?,
                 select: selection(&a.benches)?,
                 verbose: a.benches.verbose,
                 require: a.require.into_iter().map(suite).collect(),
@@ -291,6 +314,21 @@ impl Cli {
             }),
             Sub::Compare(a) => compare(a)?,
             Sub::Bisect(a) => bisect(a)?,
+            Sub::Init(a) => {
+                let ok = a
+                    .action
+                    .split_once('@')
+                    .is_some_and(|(repo, r)| repo.split('/').count() == 2 && !r.is_empty())
+                    && !a.action.contains(char::is_whitespace);
+                if !ok {
+                    return Err(format!("--action {:?}: expected owner/repo@ref", a.action));
+                }
+                Command::Init(InitConfig {
+                    dir: a.workspace,
+                    force: a.force,
+                    action: a.action,
+                })
+            }
             Sub::Calibrate(a) => {
                 if a.rounds < 3 {
                     return Err(format!(
@@ -302,7 +340,7 @@ impl Cli {
                     baselines: a.baselines.unwrap_or_else(|| a.workspace.join("baselines")),
                     workspace: a.workspace,
                     select: selection(&a.benches)?,
-                    profile: profile(a.benches.profile),
+                    profile: profile(&a.benches)?,
                     verbose: a.benches.verbose,
                     rounds: a.rounds,
                     settings: settings(&a.judging)?,

@@ -77,6 +77,12 @@ benches too noisy to gate at --min-effect as noisy.\n\
 Exit codes: 0 saved; 2 a usage or input error, or a bench target failed."
     )]
     Calibrate(CalibrateArgs),
+    /// Set this repository up: a commented harness.toml, a targets.toml
+    /// skeleton and a GitHub workflow running the reusable action.
+    #[command(
+        after_help = "Existing files are kept unless --force. Exit codes: 0 written; 2 not a Cargo workspace, or already set up."
+    )]
+    Init(InitArgs),
     /// Record a reviewed, expected performance change: from --since on,
     /// the matching series are judged from their new level.
     Accept(AcceptArgs),
@@ -130,6 +136,15 @@ struct BenchArgs {
     /// Show the benches' own output (Criterion's change lines) on stderr.
     #[arg(long, short = 'v')]
     verbose: bool,
+    /// Criterion warm-up time in seconds, instead of the profile's.
+    #[arg(long, value_name = "SECS")]
+    warm_up_time: Option<f64>,
+    /// Criterion measurement time in seconds, instead of the profile's.
+    #[arg(long, value_name = "SECS")]
+    measurement_time: Option<f64>,
+    /// Criterion samples per bench (at least 10), instead of the profile's.
+    #[arg(long, value_name = "N")]
+    sample_size: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -156,6 +171,19 @@ struct RunArgs {
     /// bench targets, for a CI matrix; combine with `harness merge`.
     #[arg(long, value_name = "K/N")]
     shard: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// A folder of the workspace to set up.
+    #[arg(long, default_value = ".")]
+    workspace: PathBuf,
+    /// Rewrite files that exist.
+    #[arg(long)]
+    force: bool,
+    /// The action the workflow uses, `owner/repo@ref` (pin a commit).
+    #[arg(long, default_value = "OWNER/REPO@REF")]
+    action: String,
 }
 
 #[derive(Debug, Args)]
@@ -525,6 +553,8 @@ struct ReportArgs {
 }
 
 mod convert;
+
+pub(crate) use convert::duration;
 
 #[cfg(test)]
 mod tests {

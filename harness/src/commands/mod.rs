@@ -10,6 +10,7 @@ mod common;
 mod compare;
 mod export;
 mod import;
+mod init;
 mod merge;
 mod publish;
 mod report;
@@ -239,6 +240,17 @@ pub struct CalibrateConfig {
     pub format: Format,
 }
 
+/// `harness init`.
+#[derive(Debug, Clone)]
+pub struct InitConfig {
+    /// A folder of the workspace to set up.
+    pub dir: PathBuf,
+    /// Rewrite existing files.
+    pub force: bool,
+    /// The action the workflow uses (`owner/repo@ref`).
+    pub action: String,
+}
+
 /// `harness merge`.
 #[derive(Debug, Clone)]
 pub struct MergeConfig {
@@ -319,6 +331,8 @@ pub enum Command {
     Bisect(BisectConfig),
     /// Measure this machine's noise.
     Calibrate(CalibrateConfig),
+    /// Set a repository up.
+    Init(InitConfig),
     /// Combine shard records.
     Merge(MergeConfig),
     /// Record an accepted change.
@@ -341,6 +355,7 @@ pub fn execute(command: Command) -> anyhow::Result<Outcome> {
         Command::Compare(c) => compare::compare(&c),
         Command::Bisect(c) => bisect::bisect(&c),
         Command::Calibrate(c) => calibrate::calibrate(&c),
+        Command::Init(c) => init::init(&c),
         Command::Merge(c) => merge::merge(&c),
         Command::Accept(c) => crate::accepted::accept(&c),
         Command::Publish(c) => publish::publish(&c),

@@ -148,6 +148,10 @@ mod tests {
         assert_eq!(one.sigma_pair, None, "one pair has no spread");
         assert_eq!(one.compare_mde(0.05, 12), None);
         let still = BenchNoise::from_pairs("a", Metric::WallTime, &[(5.0, 5.0); 4]);
-        assert_eq!(still.compare_mde(0.05, 12), Some(0.0), "no noise: any change");
+        assert_eq!(
+            still.compare_mde(0.05, 12),
+            Some(0.0),
+            "no noise: any change"
+        );
     }
 }

@@ -88,6 +88,19 @@ impl Profile {
     }
 }
 
+impl Profile {
+    /// Replaces the value of a Criterion option (`--sample-size`), or adds it.
+    pub fn set(&mut self, flag: &str, value: String) {
+        match self.criterion_args.iter().position(|a| a == flag) {
+            Some(i) if i + 1 < self.criterion_args.len() => self.criterion_args[i + 1] = value,
+            _ => {
+                self.criterion_args.push(flag.to_owned());
+                self.criterion_args.push(value);
+            }
+        }
+    }
+}
+
 /// Which benches to run.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {

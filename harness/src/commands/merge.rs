@@ -1,11 +1,15 @@
 //! `harness merge FILES...`: the records of `harness run --shard K/N`
-//! jobs combined into one run, as if one machine had run every shard.
+//! jobs combined into runs, one per machine.
 //!
 //! Each file is a run record or a history (its latest run is taken).
 //! The shards must measure the same commit and profile, and no bench and
 //! metric may appear twice: either means the files do not belong
-//! together. Shards usually ran on different runners, so a difference in
-//! machine is only a warning; the first file's machine is recorded.
+//! together. Shards usually run on different runners, often different
+//! CPUs: shards of one machine (by fingerprint) become one run, and each
+//! other machine its own run of the same commit, so no run pretends one
+//! machine measured what another did, and each is judged against its own
+//! machine's history. A shard that failed is simply not given: the
+//! others are recorded.
 
 use anyhow::bail;
 
@@ -50,17 +54,17 @@ pub enum MergeError {
     },
 }
 
-/// Combines `(file name, run)` pairs into one run; warnings name machine
-/// differences.
-pub fn merge_runs(runs: &[(String, Run)]) -> Result<(Run, Vec<String>), MergeError> {
+/// Combines `(file name, run)` pairs into one run per machine, in the
+/// order the machines first appear; the warning says when there are
+/// several.
+pub fn merge_runs(runs: &[(String, Run)]) -> Result<(Vec<Run>, Vec<String>), MergeError> {
     let ((_, first), rest) = runs.split_first().ok_or(MergeError::Empty)?;
     let commit = |r: &Run| {
         r.git
             .as_ref()
             .map_or("none".to_owned(), |g| g.commit.clone())
     };
-    let mut merged = first.clone();
-    let mut warnings = Vec::new();
+    let mut merged: Vec<(Run, usize)> = vec![(first.clone(), 1)];
     for (file, run) in rest {
         if commit(run) != commit(first) {
             return Err(MergeError::Commit {
@@ -76,24 +80,53 @@ pub fn merge_runs(runs: &[(String, Run)]) -> Result<(Run, Vec<String>), MergeErr
                 expected: first.profile.clone(),
             });
         }
-        if run.machine != first.machine {
-            warnings.push(format!(
-                "{file}: measured on another machine ({}); timings across shards are not comparable with each other",
-                run.machine.cpu_model
-            ));
-        }
         for m in &run.measurements {
-            if merged.find(&m.bench, &m.metric).is_some() {
+            if merged.iter().any(|(r, _)| r.find(&m.bench, &m.metric).is_some()) {
                 return Err(MergeError::Duplicate {
                     file: file.clone(),
                     key: format!("{} ({})", m.bench, m.metric),
                 });
             }
-            merged.measurements.push(m.clone());
+        }
+        let fp = run.machine.fingerprint();
+        match merged
+            .iter_mut()
+            .find(|(r, _)| r.machine.fingerprint() == fp)
+        {
+            Some((r, n)) => {
+                r.measurements.extend(run.measurements.iter().cloned());
+                *n += 1;
+            }
+            None => merged.push((run.clone(), 1)),
         }
     }
-    merged.run_id = format!("{}-merged{}", first.run_id, runs.len());
-    Ok((merged, warnings))
+    let mut warnings = Vec::new();
+    if merged.len() > 1 {
+        warnings.push(format!(
+            "the shards ran on {} machines ({}): recorded as {} runs of this commit, each judged with its own machine's history",
+            merged.len(),
+            merged
+                .iter()
+                .map(|(r, _)| r.machine.cpu_model.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+            merged.len()
+        ));
+    }
+    let several = merged.len() > 1;
+    let out = merged
+        .into_iter()
+        .enumerate()
+        .map(|(k, (mut r, n))| {
+            r.run_id = if several {
+                format!("{}-merged{n}-m{}", r.run_id, k + 1)
+            } else {
+                format!("{}-merged{n}", r.run_id)
+            };
+            r
+        })
+        .collect();
+    Ok((out, warnings))
 }
 
 /// Reads the files, merges, and writes or appends the result.
@@ -110,24 +143,38 @@ pub fn merge(c: &MergeConfig) -> anyhow::Result<Outcome> {
         };
         runs.push((name, run));
     }
-    let (run, warnings) = merge_runs(&runs)?;
+    let (merged, warnings) = merge_runs(&runs)?;
     for w in &warnings {
         eprintln!("warning: {w}");
     }
     if let Some(out) = &c.out {
-        let mut text = serde_json::to_string_pretty(&run)?;
+        let [run] = merged.as_slice() else {
+            bail!(
+                "the shards ran on {} machines, so they make {} runs: use --history FILE to append them all",
+                merged.len(),
+                merged.len()
+            );
+        };
+        let mut text = serde_json::to_string_pretty(run)?;
         text.push('\n');
         history::write_atomic(out, text.as_bytes())?;
     }
     if let Some(h) = &c.history {
-        history::append(h, &run)?;
+        for run in &merged {
+            history::append(h, run)?;
+        }
     }
-    Ok(Outcome::ok(format!(
-        "merged {} files into run {} ({} measurements)\n",
-        runs.len(),
-        run.run_id,
-        run.measurements.len()
-    )))
+    let mut text = String::new();
+    for run in &merged {
+        text.push_str(&format!(
+            "merged {} files into run {} ({} measurements, {})\n",
+            runs.len(),
+            run.run_id,
+            run.measurements.len(),
+            run.machine.cpu_model
+        ));
+    }
+    Ok(Outcome::ok(text))
 }
 
 #[cfg(test)]
@@ -146,10 +193,31 @@ mod tests {
 
     #[test]
     fn disjoint_shards_of_one_commit_merge() {
-        let (run, warnings) =
+        let (runs, warnings) =
             merge_runs(&[("a".into(), shard(0)), ("b".into(), shard(1))]).unwrap();
-        assert_eq!(run.measurements.len(), 2);
+        assert_eq!(runs.len(), 1);
+        assert_eq!(runs[0].measurements.len(), 2);
         assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn shards_from_other_machines_stay_their_own_runs() {
+        let mut other = shard(1);
+        other.machine.cpu_model = "another CPU".into();
+        let mut third = shard(2);
+        third.machine.cpu_model = "another CPU".into();
+        let (runs, warnings) = merge_runs(&[
+            ("a".into(), shard(0)),
+            ("b".into(), other),
+            ("c".into(), third),
+        ])
+        .unwrap();
+        assert_eq!(runs.len(), 2, "{runs:?}");
+        assert_eq!(runs[0].measurements.len(), 1);
+        assert_eq!(runs[1].measurements.len(), 2);
+        assert_eq!(runs[1].machine.cpu_model, "another CPU");
+        assert_ne!(runs[0].run_id, runs[1].run_id);
+        assert!(warnings[0].contains("2 machines"), "{warnings:?}");
     }
 
     #[test]

@@ -4,48 +4,23 @@
 //! one. The action's YAML is validated against GitHub's schema by the
 //! test command (`scripts/test.d/20-workflows.sh`).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const TOY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/toy");
-const RUN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../action/run.sh");
+use common::repo::{edit, git, toy};
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {out:?}");
-}
+const RUN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../action/run.sh");
 
 /// The toy crate on `main`, then a commit making `beta` twice as slow.
 fn repo(root: &Path) -> PathBuf {
-    let repo = root.join("toy");
-    std::fs::create_dir_all(repo.join("src")).unwrap();
-    std::fs::create_dir_all(repo.join("benches")).unwrap();
-    for (from, to) in [
-        ("Cargo.toml.txt", "Cargo.toml"),
-        ("lib.rs.txt", "src/lib.rs"),
-        ("speed.rs.txt", "benches/speed.rs"),
-    ] {
-        std::fs::copy(Path::new(TOY).join(from), repo.join(to)).unwrap();
-    }
-    std::fs::write(repo.join(".gitignore"), "/target\n/reports\n").unwrap();
-    git(&repo, &["init", "-q", "-b", "main"]);
-    git(&repo, &["add", "."]);
-    git(&repo, &["commit", "-qm", "base"]);
-    let lib = repo.join("src/lib.rs");
-    let text = std::fs::read_to_string(&lib).unwrap();
-    std::fs::write(
-        &lib,
-        text.replace("EXTRA_PERCENT: u64 = 0;", "EXTRA_PERCENT: u64 = 100;"),
-    )
-    .unwrap();
+    let repo = toy(root);
+    edit(
+        &repo.join("src/lib.rs"),
+        "EXTRA_PERCENT: u64 = 0;",
+        "EXTRA_PERCENT: u64 = 100;",
+    );
     git(&repo, &["commit", "-qam", "slower beta"]);
     repo
 }

@@ -7,48 +7,17 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::harness;
+use common::repo::{git, toy};
 use predicates::prelude::*;
-
-const TOY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/toy");
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {out:?}");
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
 
 /// The repository and its commits' hashes, oldest first.
 fn history(root: &Path) -> (PathBuf, Vec<String>) {
-    let repo = root.join("toy");
-    std::fs::create_dir_all(repo.join("src")).unwrap();
-    std::fs::create_dir_all(repo.join("benches")).unwrap();
-    let copy = |from: &str, to: &str| {
-        std::fs::copy(Path::new(TOY).join(from), repo.join(to)).unwrap();
-    };
-    copy("Cargo.toml.txt", "Cargo.toml");
-    copy("lib.rs.txt", "src/lib.rs");
-    copy("speed.rs.txt", "benches/speed.rs");
-    std::fs::write(repo.join(".gitignore"), "/target\n").unwrap();
-    std::fs::write(
-        repo.join("Cargo.lock"),
-        "version = 4\n\n[[package]]\nname = \"toy\"\nversion = \"0.1.0\"\n",
-    )
-    .unwrap();
-    git(&repo, &["init", "-q", "-b", "main"]);
+    let repo = toy(root);
     let lib = repo.join("src/lib.rs");
-    let mut hashes = Vec::new();
-    for n in 1..=12 {
+    let mut hashes = vec![git(&repo, &["rev-parse", "HEAD"])];
+    for n in 2..=12 {
         let text = std::fs::read_to_string(&lib).unwrap();
         let text = match n {
-            1 => text,
             4 => format!("{text}\nfn broken( {{\n"),
             5 => text.replace("\nfn broken( {\n", ""),
             7 => text.replace("EXTRA_PERCENT: u64 = 0;", "EXTRA_PERCENT: u64 = 30;"),

@@ -8,52 +8,15 @@ use std::path::Path;
 
 use common::fake_github::FakeGithub;
 use common::harness;
+use common::repo::{edit, git, toy};
 use predicates::prelude::*;
-
-const TOY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/toy");
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {out:?}");
-}
-
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{} lacks {from:?}", path.display());
-    std::fs::write(path, text.replace(from, to)).unwrap();
-}
 
 /// A repository with the toy crate committed as is (base), then with
 /// `beta` doing `extra_percent` more work (head). With `rename`, head also
 /// renames `gamma` to `delta` and bumps the version (so Cargo.lock
 /// differs). Returns the repository folder.
 pub fn toy_repo(root: &Path, extra_percent: u64, rename: bool) -> std::path::PathBuf {
-    let repo = root.join("toy");
-    std::fs::create_dir_all(repo.join("src")).unwrap();
-    std::fs::create_dir_all(repo.join("benches")).unwrap();
-    let copy = |from: &str, to: &str| {
-        std::fs::copy(Path::new(TOY).join(from), repo.join(to)).unwrap();
-    };
-    copy("Cargo.toml.txt", "Cargo.toml");
-    copy("lib.rs.txt", "src/lib.rs");
-    copy("speed.rs.txt", "benches/speed.rs");
-    std::fs::write(repo.join(".gitignore"), "/target\n").unwrap();
-    std::fs::write(
-        repo.join("Cargo.lock"),
-        "version = 4\n\n[[package]]\nname = \"toy\"\nversion = \"0.1.0\"\n",
-    )
-    .unwrap();
-    git(&repo, &["init", "-q", "-b", "main"]);
-    git(&repo, &["add", "."]);
-    git(&repo, &["commit", "-qm", "base"]);
+    let repo = toy(root);
     edit(
         &repo.join("src/lib.rs"),
         "EXTRA_PERCENT: u64 = 0;",

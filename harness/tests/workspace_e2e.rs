@@ -383,7 +383,11 @@ fn init_sets_a_workspace_up_and_its_harness_toml_is_used() {
         .stdout(predicate::str::contains("wrote"))
         .stdout(predicate::str::contains("alpha/speed_renamed (criterion)"))
         .stdout(predicate::str::contains("beta/probe (heap)"));
-    for f in ["harness.toml", "targets.toml", ".github/workflows/bench.yml"] {
+    for f in [
+        "harness.toml",
+        "targets.toml",
+        ".github/workflows/bench.yml",
+    ] {
         assert!(ws.join(f).is_file(), "{f}");
     }
     let workflow = std::fs::read_to_string(ws.join(".github/workflows/bench.yml")).unwrap();
@@ -416,5 +420,7 @@ fn init_sets_a_workspace_up_and_its_harness_toml_is_used() {
         .args(["check"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("harness.toml:2: judging.alpha = 7 is out of range"));
+        .stderr(predicate::str::contains(
+            "harness.toml:2: judging.alpha = 7 is out of range",
+        ));
 }

@@ -81,7 +81,10 @@ pub fn merge_runs(runs: &[(String, Run)]) -> Result<(Vec<Run>, Vec<String>), Mer
             });
         }
         for m in &run.measurements {
-            if merged.iter().any(|(r, _)| r.find(&m.bench, &m.metric).is_some()) {
+            if merged
+                .iter()
+                .any(|(r, _)| r.find(&m.bench, &m.metric).is_some())
+            {
                 return Err(MergeError::Duplicate {
                     file: file.clone(),
                     key: format!("{} ({})", m.bench, m.metric),

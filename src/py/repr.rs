@@ -37,26 +37,44 @@ fn push_hex(out: &mut String, value: u32, digits: u32) {
 /// other non-printable characters as `\xNN`, `\uNNNN` or `\UNNNNNNNN`.
 pub fn write_str_repr(out: &mut String, s: &str) {
     let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
+        b'"'
     } else {
-        '\''
+        b'\''
     };
     out.reserve(s.len() + 2);
-    out.push(quote);
-    for ch in s.chars() {
+    out.push(char::from(quote));
+    let bytes = s.as_bytes();
+    // Runs of characters written as they are get copied in one go; `start`
+    // is where the current run began. Every index the loop stops at is a
+    // char boundary: it steps over whole chars.
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if (0x20..0x7f).contains(&b) && b != quote && b != b'\\' {
+            i += 1;
+            continue;
+        }
+        let ch = if b.is_ascii() {
+            char::from(b)
+        } else {
+            s[i..].chars().next().expect("a char starts at a boundary")
+        };
+        if !b.is_ascii() && is_printable(ch) {
+            i += ch.len_utf8();
+            continue;
+        }
+        out.push_str(&s[start..i]);
+        i += ch.len_utf8();
+        start = i;
         match ch {
-            c if c == quote || c == '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
             '\t' => out.push_str("\\t"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str("\\x");
-                push_hex(out, c as u32, 2);
+            '\\' | '\'' | '"' => {
+                out.push('\\');
+                out.push(ch);
             }
-            c if c.is_ascii() || is_printable(c) => out.push(c),
             c if (c as u32) <= 0xff => {
                 out.push_str("\\x");
                 push_hex(out, c as u32, 2);
@@ -71,7 +89,8 @@ pub fn write_str_repr(out: &mut String, s: &str) {
             }
         }
     }
-    out.push(quote);
+    out.push_str(&s[start..]);
+    out.push(char::from(quote));
 }
 
 #[cfg(test)]
@@ -98,5 +117,59 @@ mod tests {
         assert_eq!(repr("\u{200b}\u{2028}"), "'\\u200b\\u2028'");
         assert_eq!(repr("\u{e000}\u{10ffff}"), "'\\ue000\\U0010ffff'");
         assert_eq!(repr("😀"), "'😀'");
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use super::{is_printable, write_str_repr};
+    use proptest::prelude::*;
+
+    /// CPython's `unicode_repr` char by char, without the run copying.
+    fn plain_repr(s: &str) -> String {
+        let quote = if s.contains('\'') && !s.contains('"') {
+            '"'
+        } else {
+            '\''
+        };
+        let mut out = String::from(quote);
+        for c in s.chars() {
+            match c {
+                c if c == quote || c == '\\' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '\t' => out.push_str("\\t"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                    out.push_str(&format!("\\x{:02x}", c as u32))
+                }
+                c if c.is_ascii() || is_printable(c) => out.push(c),
+                c if (c as u32) <= 0xff => out.push_str(&format!("\\x{:02x}", c as u32)),
+                c if (c as u32) <= 0xffff => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push_str(&format!("\\U{:08x}", c as u32)),
+            }
+        }
+        out.push(quote);
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn matches_the_char_by_char_form(
+            s in "[a-z'\"\\\\\t\n\r\u{0}-\u{1f}\u{7f}-\u{a0}é名😀\u{200b}\u{e000}\u{10ffff}]{0,24}",
+        ) {
+            let mut out = String::new();
+            write_str_repr(&mut out, &s);
+            prop_assert_eq!(out, plain_repr(&s));
+        }
+
+        #[test]
+        fn any_string_matches(s in any::<String>()) {
+            let mut out = String::new();
+            write_str_repr(&mut out, &s);
+            prop_assert_eq!(out, plain_repr(&s));
+        }
     }
 }

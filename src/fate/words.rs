@@ -52,32 +52,46 @@ pub fn overlap_counts(a: &str, b: &str) -> (usize, usize) {
     count_overlap_streaming(a, b)
 }
 
-/// Whether Python's `str.split()` splits at the ASCII byte `b` after
-/// `replace("_", " ")`: `_`, space, `\t\n\x0b\x0c\r` and U+001C..U+001F.
+/// Whether each byte is one Python's `str.split()` splits at after
+/// `replace("_", " ")`: `_`, space, `\t\n\x0b\x0c\r` and U+001C..U+001F
+/// (no byte from 0x80 up is a separator on its own).
+static ASCII_SEPARATORS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(b as u8, b'_' | b' ' | 0x09..=0x0d | 0x1c..=0x1f);
+        b += 1;
+    }
+    table
+};
+
+/// Whether `b` is a separator: one table load.
 fn is_ascii_separator(b: u8) -> bool {
-    matches!(b, b'_' | b' ' | 0x09..=0x0d | 0x1c..=0x1f)
+    ASCII_SEPARATORS[usize::from(b)]
 }
 
 /// Stores the words of the ASCII text `s` in `into`; `None` when there are
 /// more than fit.
 fn ascii_words<'a>(s: &'a str, into: &mut [&'a str; STACK_WORDS]) -> Option<usize> {
-    let bytes = s.as_bytes();
     let mut n = 0;
-    let mut i = 0;
-    loop {
-        while i < bytes.len() && is_ascii_separator(bytes[i]) {
-            i += 1;
+    // Where the current word began, if one is open.
+    let mut start = None;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        match (is_ascii_separator(b), start) {
+            (true, Some(from)) => {
+                *into.get_mut(n)? = &s[from..i];
+                n += 1;
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
         }
-        if i == bytes.len() {
-            return Some(n);
-        }
-        let start = i;
-        while i < bytes.len() && !is_ascii_separator(bytes[i]) {
-            i += 1;
-        }
-        *into.get_mut(n)? = &s[start..i];
+    }
+    if let Some(from) = start {
+        *into.get_mut(n)? = &s[from..];
         n += 1;
     }
+    Some(n)
 }
 
 /// Stores the words of `s` in `into`; `None` when there are more than fit.

@@ -3,24 +3,39 @@
 //! with exactly as many allocations as one holding integers of the same
 //! text lengths (only the shared text buffer grows, equally for both).
 //!
-//! A counting allocator wraps the system one. This file holds a single test
-//! so that no other test thread allocates while it counts.
+//! A counting allocator wraps the system one and counts per thread, so
+//! nothing the test harness does elsewhere adds to the count.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 
 use bizra::fate::{HookContext, UtcTimestamp};
 use bizra::py::PyValue;
 
 struct Counting;
 
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    // Per thread, so that the test harness's own thread (printing, say)
+    // cannot add to the count of the thread under test.
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Counts one allocation on this thread (none once its thread-locals are
+/// gone, at thread exit).
+fn count() {
+    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+}
+
+/// Allocations made by this thread so far.
+fn allocations() -> usize {
+    ALLOCATIONS.with(Cell::get)
+}
 
 // SAFETY: every call is forwarded unchanged to the system allocator; the
 // wrapper only counts.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        count();
         // SAFETY: same contract as the caller's.
         unsafe { System.alloc(layout) }
     }
@@ -31,7 +46,7 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        count();
         // SAFETY: same contract as the caller's.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -49,9 +64,9 @@ fn context(values: Vec<PyValue>) -> HookContext {
 }
 
 fn allocations_of_digest(ctx: &HookContext) -> usize {
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let before = allocations();
     let digest = ctx.digest();
-    let after = ALLOCATIONS.load(Ordering::Relaxed);
+    let after = allocations();
     assert_eq!(digest.len(), 64);
     after - before
 }

@@ -32,6 +32,21 @@ fn push_hex(out: &mut String, value: u32, digits: u32) {
     }
 }
 
+/// Flags (high bit of the byte) the bytes of `x`, read little-endian, that
+/// `repr` may not copy as they are: controls below 0x20, DEL and non-ASCII
+/// bytes (0x7f and up), the quote and the backslash. Each test is exact for
+/// the lowest byte it flags; a borrow or carry can only flag bytes above a
+/// truly flagged one, so the lowest flag overall is exact.
+fn attention_bytes(x: u64, quote: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let controls = x.wrapping_sub(ONES * 0x20) & !x;
+    let del_and_up = x | x.wrapping_add(ONES);
+    let specials = zero_bytes(x ^ (ONES * u64::from(quote))) | zero_bytes(x ^ (ONES * 0x5c));
+    ((controls | del_and_up) & HIGH) | specials
+}
+
 /// Appends `repr(s)` as CPython writes it: single quotes unless the text
 /// holds a `'` and no `"`; `\t`, `\n`, `\r`, the quote and `\` escaped;
 /// other non-printable characters as `\xNN`, `\uNNNN` or `\UNNNNNNNN`.
@@ -50,6 +65,17 @@ pub fn write_str_repr(out: &mut String, s: &str) {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // Eight bytes at a time while all of them are written as they are.
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            let flags = attention_bytes(x, quote);
+            if flags == 0 {
+                i += 8;
+                continue;
+            }
+            // The lowest flag is exact (see `attention_bytes`).
+            i += (flags.trailing_zeros() / 8) as usize;
+        }
         let b = bytes[i];
         if (0x20..0x7f).contains(&b) && b != quote && b != b'\\' {
             i += 1;
@@ -117,6 +143,30 @@ mod tests {
         assert_eq!(repr("\u{200b}\u{2028}"), "'\\u200b\\u2028'");
         assert_eq!(repr("\u{e000}\u{10ffff}"), "'\\ue000\\U0010ffff'");
         assert_eq!(repr("😀"), "'😀'");
+    }
+}
+
+#[cfg(test)]
+mod attention {
+    use super::attention_bytes;
+
+    #[test]
+    fn flags_exactly_the_first_byte_needing_attention() {
+        for quote in [b'\'', b'"'] {
+            for b in 0..=255u8 {
+                for at in 0..8 {
+                    let mut chunk = *b"abcdefgh";
+                    chunk[at] = b;
+                    let flags = attention_bytes(u64::from_le_bytes(chunk), quote);
+                    let plain = (0x20..0x7f).contains(&b) && b != quote && b != b'\\';
+                    if plain {
+                        assert_eq!(flags, 0, "{b:#x} at {at}");
+                    } else {
+                        assert_eq!(flags.trailing_zeros() / 8, at as u32, "{b:#x} at {at}");
+                    }
+                }
+            }
+        }
     }
 }
 

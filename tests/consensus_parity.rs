@@ -8,39 +8,27 @@ use bizra::consensus::{
 };
 use bizra::pci::{SigningKey, SplitMix64, canonical_json, domain_digest};
 use bizra::py::PyValue;
+use common::Json;
 
-/// The patterns, parsed with Python's `json.loads` semantics (integers of
-/// any size stay exact, which `serde_json::Value` would not keep).
+/// The patterns as loaded (integers of any size stay exact).
 fn patterns() -> Vec<PyValue> {
-    let path = common::vectors_dir().join("consensus.json");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let PyValue::Dict(doc) = PyValue::from_json(&text).unwrap() else {
-        panic!("consensus.json is not an object")
-    };
-    let (_, PyValue::List(votes)) = doc.into_iter().find(|(k, _)| k == "votes").unwrap() else {
-        panic!("consensus.json: votes is not a list")
-    };
-    votes
-        .into_iter()
-        .map(|v| match v {
-            PyValue::Dict(d) => d.into_iter().find(|(k, _)| k == "pattern").unwrap().1,
-            _ => panic!("vote is not an object"),
-        })
+    let doc = common::load_vectors("consensus.json");
+    common::cases(&doc, "consensus.json", "votes")
+        .iter()
+        .map(|v| v.at("pattern").clone())
         .collect()
 }
 
-fn field<'a>(case: &'a serde_json::Value, key: &str) -> &'a str {
-    case[key]
-        .as_str()
-        .unwrap_or_else(|| panic!("consensus.json: {key:?} missing"))
+fn field<'a>(case: &'a PyValue, key: &str) -> &'a str {
+    case.at(key).text()
 }
 
 #[test]
 fn quorum_for_every_node_count() {
     let doc = common::load_vectors("consensus.json");
     for case in common::cases(&doc, "consensus.json", "quorum") {
-        let n = case["n"].as_u64().unwrap() as usize;
-        let want = case["quorum"].as_u64().unwrap() as usize;
+        let n = usize::try_from(case.at("n").count()).unwrap();
+        let want = usize::try_from(case.at("quorum").count()).unwrap();
         assert_eq!(quorum_size(n), Ok(want), "n = {n}");
     }
     assert!(quorum_size(0).is_err());

@@ -1,24 +1,39 @@
 //! `FateGate::validate` allocates nothing: the word matching, metadata
 //! lookups and history all work in memory the gate and context already hold.
 //!
-//! A counting allocator wraps the system one. This file holds a single test
-//! so that no other test thread allocates while it counts.
+//! A counting allocator wraps the system one and counts per thread, so
+//! nothing the test harness does elsewhere adds to the count.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 
 use bizra::fate::{FateGate, HookContext, UtcTimestamp};
 use bizra::py::PyValue;
 
 struct Counting;
 
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    // Per thread, so that the test harness's own thread (printing, say)
+    // cannot add to the count of the thread under test.
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Counts one allocation on this thread (none once its thread-locals are
+/// gone, at thread exit).
+fn count() {
+    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+}
+
+/// Allocations made by this thread so far.
+fn allocations() -> usize {
+    ALLOCATIONS.with(Cell::get)
+}
 
 // SAFETY: every call is forwarded unchanged to the system allocator; the
 // wrapper only counts.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        count();
         // SAFETY: same contract as the caller's.
         unsafe { System.alloc(layout) }
     }
@@ -29,7 +44,7 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        count();
         // SAFETY: same contract as the caller's.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -60,7 +75,7 @@ fn validate_does_not_allocate() {
     ];
     let mut gate = FateGate::default();
 
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let before = allocations();
     // More than the history length, so the ring buffer wraps.
     for round in 0..60 {
         for intent in intents {
@@ -68,7 +83,7 @@ fn validate_does_not_allocate() {
             std::hint::black_box(gate.validate(&ctx, intent, snr).unwrap());
         }
     }
-    let after = ALLOCATIONS.load(Ordering::Relaxed);
+    let after = allocations();
     assert_eq!(
         after - before,
         0,
@@ -76,4 +91,8 @@ fn validate_does_not_allocate() {
         after - before
     );
     assert_eq!(gate.stats().validations, 300);
+    // The counter sees this thread's allocations.
+    let before = allocations();
+    std::hint::black_box(vec![0u8; 16]);
+    assert_eq!(allocations() - before, 1);
 }

@@ -1,59 +1,27 @@
 //! The FATE gate gives the reference's scores and digests for every case in
 //! `tests/vectors/fate.json`.
 //!
-//! Expected numbers come from `serde_json`; input data and metadata are
-//! re-read from the same text with `PyValue::from_json`, which keeps key
-//! order and integers beyond 64 bits exactly as Python's `json.loads` does.
+//! The vectors are loaded without loss (`common::load_vectors`): input
+//! data keeps its key order and its integers beyond 64 bits exactly, as
+//! Python's `json.loads` gives them to the reference.
 
 mod common;
 
 use bizra::fate::{FateGate, HookContext, PyDict, UtcTimestamp, into_dict};
 use bizra::py::PyValue;
-use serde_json::Value;
+use common::Json;
 
 const FILE: &str = "fate.json";
 const TOL: f64 = 1e-12;
-
-/// The vector file parsed both ways: `serde_json` for expectations, and
-/// `PyValue` for the Python data the gate reads.
-fn load() -> (Value, PyValue) {
-    let doc = common::load_vectors(FILE);
-    let text = std::fs::read_to_string(common::vectors_dir().join(FILE))
-        .unwrap_or_else(|e| panic!("{FILE}: {e}"));
-    let py = PyValue::from_json(&text).unwrap_or_else(|e| panic!("{FILE}: {e}"));
-    (doc, py)
-}
-
-fn field<'a>(value: &'a PyValue, key: &str) -> &'a PyValue {
-    match value {
-        PyValue::Dict(entries) => {
-            bizra::fate::dict_get(entries, key).unwrap_or_else(|| panic!("{FILE}: no key {key:?}"))
-        }
-        other => panic!("{FILE}: expected an object holding {key:?}, got {other:?}"),
-    }
-}
-
-fn item(value: &PyValue, index: usize) -> &PyValue {
-    match value {
-        PyValue::List(items) => &items[index],
-        other => panic!("{FILE}: expected an array, got {other:?}"),
-    }
-}
 
 fn dict(value: &PyValue, what: &str) -> PyDict {
     into_dict(value.clone()).unwrap_or_else(|v| panic!("{what}: not an object: {v:?}"))
 }
 
-fn text<'a>(case: &'a Value, key: &str, what: &str) -> &'a str {
-    case[key]
-        .as_str()
-        .unwrap_or_else(|| panic!("{what}: {key} is not a string"))
-}
-
 /// Whether the value holds an integer that does not fit in 64 bits.
 fn has_big_int(value: &PyValue) -> bool {
     match value {
-        PyValue::Int(i) => i.to_string().parse::<i64>().is_err(),
+        PyValue::Int(i) => i.to_i64().is_none(),
         PyValue::List(items) => items.iter().any(has_big_int),
         PyValue::Dict(entries) => entries.iter().any(|(_, v)| has_big_int(v)),
         _ => false,
@@ -62,37 +30,31 @@ fn has_big_int(value: &PyValue) -> bool {
 
 #[test]
 fn validate_matches_the_reference() {
-    let (doc, py) = load();
+    let doc = common::load_vectors(FILE);
     let cases = common::cases(&doc, FILE, "validate");
-    let py_cases = field(&py, "validate");
     // Any fixed instant will do: the gate only asks whether there is one.
     let instant = UtcTimestamp::from_unix_micros(1_770_120_000_000_000).unwrap();
     for (i, case) in cases.iter().enumerate() {
         let what = format!("{FILE} validate[{i}]");
-        let c = &case["context"];
-        let py_ctx = field(item(py_cases, i), "context");
-        let has_timestamp = c["has_timestamp"].as_bool().expect("has_timestamp");
+        let c = case.at("context");
+        let has_timestamp = c.at("has_timestamp").flag();
         let mut ctx = HookContext::new(
-            text(c, "execution_id", &what),
+            c.at("execution_id").text(),
             has_timestamp.then_some(instant),
-            text(c, "operation_name", &what),
+            c.at("operation_name").text(),
         );
-        ctx.operation_type = text(c, "operation_type", &what).to_owned();
-        ctx.input_data = dict(field(py_ctx, "input_data"), &what);
-        ctx.metadata = dict(field(py_ctx, "metadata"), &what);
-        let intent = case["declared_intent"].as_str();
-        let snr = case["snr_score"].as_f64();
+        ctx.operation_type = c.at("operation_type").text().to_owned();
+        ctx.input_data = dict(c.at("input_data"), &what);
+        ctx.metadata = dict(c.at("metadata"), &what);
+        let intent = case.opt("declared_intent").map(Json::text);
+        let snr = case.opt("snr_score").map(Json::number);
 
         let mut gate = FateGate::default();
         let score = gate
             .validate(&ctx, intent, snr)
             .unwrap_or_else(|e| panic!("{what}: {e}"));
-        let want = &case["expected"];
-        let num = |key: &str| {
-            want[key]
-                .as_f64()
-                .unwrap_or_else(|| panic!("{what}: {key}"))
-        };
+        let want = case.at("expected");
+        let num = |key: &str| want.at(key).number();
         common::assert_close(
             score.fidelity,
             num("fidelity"),
@@ -118,14 +80,10 @@ fn validate_matches_the_reference() {
             TOL,
             &format!("{what} overall"),
         );
+        assert_eq!(score.passed(), want.at("passed").flag(), "{what} passed");
         assert_eq!(
-            Some(score.passed()),
-            want["passed"].as_bool(),
-            "{what} passed"
-        );
-        assert_eq!(
-            Some(score.weakest().as_str()),
-            want["weakest_dimension"].as_str(),
+            score.weakest().as_str(),
+            want.at("weakest_dimension").text(),
             "{what} weakest"
         );
         let stats = gate.stats();
@@ -138,33 +96,27 @@ fn validate_matches_the_reference() {
 
 #[test]
 fn digest_matches_the_reference() {
-    let (doc, py) = load();
+    let doc = common::load_vectors(FILE);
     let cases = common::cases(&doc, FILE, "digest");
-    let py_cases = field(&py, "digest");
     let mut big_int_cases = 0;
     for (i, case) in cases.iter().enumerate() {
         let what = format!("{FILE} digest[{i}]");
-        let timestamp: UtcTimestamp = text(case, "timestamp", &what)
-            .parse()
-            .unwrap_or_else(|e| panic!("{what}: {e}"));
-        assert_eq!(
-            timestamp.to_string(),
-            text(case, "timestamp", &what),
-            "{what}: timestamp"
-        );
+        let iso = case.at("timestamp").text();
+        let timestamp: UtcTimestamp = iso.parse().unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(timestamp.to_string(), iso, "{what}: timestamp");
         let mut ctx = HookContext::new(
-            text(case, "execution_id", &what),
+            case.at("execution_id").text(),
             Some(timestamp),
-            text(case, "operation_name", &what),
+            case.at("operation_name").text(),
         );
-        let input = field(item(py_cases, i), "input_data");
+        let input = case.at("input_data");
         big_int_cases += usize::from(has_big_int(input));
         ctx.input_data = dict(input, &what);
 
         let mut repr = String::new();
         ctx.write_input_repr(&mut repr);
-        assert_eq!(repr, text(case, "input_repr", &what), "{what}: input repr");
-        assert_eq!(ctx.digest(), text(case, "digest", &what), "{what}: digest");
+        assert_eq!(repr, case.at("input_repr").text(), "{what}: input repr");
+        assert_eq!(ctx.digest(), case.at("digest").text(), "{what}: digest");
     }
     // Guards the big-integer path: the vectors hold ints beyond 64 bits
     // (e.g. -1004639749848046373151) and they must have been read exactly.

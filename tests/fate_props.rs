@@ -1,5 +1,7 @@
 //! Invariants of the FATE gate and hook chain, checked on generated input.
 
+mod common;
+
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
@@ -8,7 +10,9 @@ use bizra::fate::{
     HookPhase, HookPriority, HookRegistry, UtcTimestamp, is_py_whitespace,
 };
 use bizra::py::PyValue;
+use common::pygen::{self, Gen, PYTHON};
 use proptest::prelude::*;
+use sha2::{Digest, Sha256};
 
 const PRIORITIES: [HookPriority; 5] = [
     HookPriority::Critical,
@@ -49,11 +53,59 @@ fn passing_context() -> HookContext {
     ctx
 }
 
+/// The reference's context digest built from texts alone: SHA-256 of
+/// `json.dumps` (sorted keys, default separators) of the execution id, the
+/// first 16 hex chars of SHA-256 of `repr(input_data)`, the operation name
+/// and the ISO timestamp.
+fn reference_digest(input: &Gen, exec_id: &str, op: &str, iso: &str) -> String {
+    let input_hash = pygen::hex(&Sha256::digest(input.repr().as_bytes()));
+    let doc = format!(
+        "{{\"execution_id\": \"{exec_id}\", \"input_hash\": \"{}\", \"operation_name\": \"{op}\", \"timestamp\": \"{iso}\"}}",
+        &input_hash[..16]
+    );
+    pygen::hex(&Sha256::digest(doc.as_bytes()))
+}
+
+/// The digest of a context whose input data is parsed from the text
+/// Python's `json.dumps` writes for `input`.
+fn digest_of(input: &Gen, exec_id: &str, op: &str, iso: &str) -> String {
+    let value = PyValue::from_json(&input.json(PYTHON)).expect("generated JSON parses");
+    let mut ctx = HookContext::new(exec_id, Some(iso.parse().expect("ISO timestamp")), op);
+    ctx.input_data = bizra::fate::into_dict(value).expect("a dict");
+    ctx.digest()
+}
+
+const ISO: &str = "2026-02-03T12:00:00.123456+00:00";
+
 fn ok_hook(_: &mut HookContext) -> Result<HookOutcome, HookError> {
     Ok(HookOutcome::Continue)
 }
 
 proptest! {
+    #[test]
+    fn digest_covers_the_exact_input_data(
+        input in pygen::dict(),
+        exec_id in "[a-z0-9-]{0,12}",
+        op in "[a-z_]{0,12}",
+    ) {
+        prop_assert_eq!(digest_of(&input, &exec_id, &op, ISO), reference_digest(&input, &exec_id, &op, ISO));
+    }
+
+    #[test]
+    fn digest_keeps_integers_beyond_64_bits(
+        input in pygen::dict_with_big_int(),
+        big in pygen::big_int_text(),
+    ) {
+        prop_assert!(input.has_big_int());
+        prop_assert_eq!(digest_of(&input, "exec-1", "op", ISO), reference_digest(&input, "exec-1", "op", ISO));
+        // The integer's neighbour, which a double cannot tell apart,
+        // digests differently.
+        let digest = |int: &str| digest_of(
+            &Gen::Dict(vec![("n".into(), Gen::Int(int.into()))]), "exec-1", "op", ISO,
+        );
+        prop_assert_ne!(digest(&big), digest(&pygen::neighbour(&big)));
+    }
+
     #[test]
     fn overall_is_monotone_in_each_dimension(
         dims in proptest::array::uniform4(0.0f64..=1.0),

@@ -8,6 +8,7 @@ use bizra::gossip::{
     encode_json,
 };
 use bizra::pci::{PublicKey, SigningKey, domain_digest};
+use common::Json;
 
 struct Case {
     index: usize,
@@ -21,11 +22,7 @@ struct Case {
 
 fn load() -> Vec<Case> {
     let doc = common::load_vectors("gossip.json");
-    let text = |c: &serde_json::Value, k: &str| {
-        c[k].as_str()
-            .unwrap_or_else(|| panic!("gossip.json: field {k:?} missing"))
-            .to_owned()
-    };
+    let text = |c: &bizra::py::PyValue, k: &str| c.at(k).text().to_owned();
     common::cases(&doc, "gossip.json", "messages")
         .iter()
         .enumerate()

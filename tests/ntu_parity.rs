@@ -3,25 +3,17 @@
 mod common;
 
 use bizra::ntu::{Ntu, NtuConfig, stationary_distribution};
-use common::{assert_close, cases, load_vectors};
-use serde_json::Value;
+use bizra::py::PyValue;
+use common::{Json, assert_close, cases, load_vectors};
 
 const FILE: &str = "ntu.json";
 const TOL: f64 = 1e-12;
 
-fn f64s(v: &Value, what: &str) -> Vec<f64> {
-    v.as_array()
-        .unwrap_or_else(|| panic!("{what} is not an array"))
-        .iter()
-        .map(|x| x.as_f64().unwrap_or_else(|| panic!("{what} holds {x}")))
-        .collect()
-}
-
-fn config(case: &Value) -> NtuConfig {
-    let c = &case["config"];
-    let num = |k: &str| c[k].as_f64().unwrap_or_else(|| panic!("config.{k}: {c}"));
+fn config(case: &PyValue) -> NtuConfig {
+    let c = case.at("config");
+    let num = |k: &str| c.at(k).number();
     NtuConfig {
-        window_size: c["window_size"].as_u64().expect("config.window_size") as usize,
+        window_size: usize::try_from(c.at("window_size").count()).expect("config.window_size"),
         alpha: num("alpha"),
         beta: num("beta"),
         gamma: num("gamma"),
@@ -44,25 +36,25 @@ fn assert_state(got: bizra::ntu::NtuState, want: &[f64], what: &str) {
 fn observe_sequences_match_step_by_step() {
     let doc = load_vectors(FILE);
     for (i, case) in cases(&doc, FILE, "observe_sequences").iter().enumerate() {
-        let values = f64s(&case["values"], "values");
-        let states = case["states"].as_array().expect("states");
+        let values = case.at("values").numbers();
+        let states = case.at("states").list();
         assert_eq!(states.len(), values.len(), "case {i}: one state per value");
         let mut ntu = Ntu::new(config(case)).unwrap_or_else(|e| panic!("case {i}: {e}"));
         for (step, (&v, want)) in values.iter().zip(states).enumerate() {
             let got = ntu.observe(v).unwrap();
-            assert_state(got, &f64s(want, "state"), &format!("case {i} step {step}"));
+            assert_state(got, &want.numbers(), &format!("case {i} step {step}"));
         }
-        let want_iter = case["iteration"].as_u64().expect("iteration");
+        let want_iter = case.at("iteration").count();
         assert_eq!(ntu.state().iteration, want_iter, "case {i} iteration");
         let detection = ntu.detect_pattern(&values).unwrap();
         assert_eq!(
             detection.detected,
-            case["detected"].as_bool().expect("detected"),
+            case.at("detected").flag(),
             "case {i} detected"
         );
         assert_state(
             detection.state,
-            &f64s(states.last().unwrap(), "state"),
+            &states.last().expect("a state per value").numbers(),
             &format!("case {i} detect_pattern"),
         );
     }
@@ -75,25 +67,21 @@ fn run_until_convergence_matches() {
         .iter()
         .enumerate()
     {
-        let values = f64s(&case["values"], "values");
-        let epsilon = case["epsilon"].as_f64();
+        let values = case.at("values").numbers();
+        let epsilon = case.opt("epsilon").map(Json::number);
         let mut ntu = Ntu::new(config(case)).unwrap();
         let got = ntu.run_until_convergence(&values, epsilon).unwrap();
         assert_eq!(
             got.converged,
-            case["converged"].as_bool().unwrap(),
+            case.at("converged").flag(),
             "case {i} converged"
         );
         assert_eq!(
             got.iterations as u64,
-            case["iterations"].as_u64().unwrap(),
+            case.at("iterations").count(),
             "case {i} iterations"
         );
-        assert_state(
-            got.state,
-            &f64s(&case["state"], "state"),
-            &format!("case {i}"),
-        );
+        assert_state(got.state, &case.at("state").numbers(), &format!("case {i}"));
     }
 }
 
@@ -101,8 +89,8 @@ fn run_until_convergence_matches() {
 fn weights_are_normalised_like_the_reference() {
     let doc = load_vectors(FILE);
     for case in cases(&doc, FILE, "weight_normalisation") {
-        let given = f64s(&case["given"], "given");
-        let want = f64s(&case["normalized"], "normalized");
+        let given = case.at("given").numbers();
+        let want = case.at("normalized").numbers();
         let w = NtuConfig {
             alpha: given[0],
             beta: given[1],
@@ -120,7 +108,7 @@ fn weights_are_normalised_like_the_reference() {
 #[test]
 fn stationary_distribution_matches() {
     let doc = load_vectors(FILE);
-    let want = f64s(&doc["stationary_distribution"], "stationary_distribution");
+    let want = doc.at("stationary_distribution").numbers();
     assert_eq!(want.len(), 3);
     for (got, want) in stationary_distribution().into_iter().zip(want) {
         assert_close(got, want, TOL, "stationary distribution");

@@ -3,9 +3,8 @@
 
 mod common;
 
-use bizra::py::PyValue;
 use bizra::session_dag::{SessionDag, SessionState, node_hash};
-use common::{cases, load_vectors};
+use common::{Json, cases, load_vectors};
 
 const FILE: &str = "session_dag.json";
 
@@ -13,20 +12,15 @@ const FILE: &str = "session_dag.json";
 fn node_hashes_match_the_reference() {
     let doc = load_vectors(FILE);
     for (i, case) in cases(&doc, FILE, "nodes").iter().enumerate() {
-        let parents: Vec<&str> = case["parents"]
-            .as_array()
-            .expect("parents")
-            .iter()
-            .map(|p| p.as_str().expect("parent hash"))
-            .collect();
-        let state: SessionState = case["state"].as_str().expect("state").parse().unwrap();
-        // The data hash sorts keys, so the order serde_json gives is fine;
-        // the vectors' integers all fit an i64.
-        let data = PyValue::from_json(&case["data"].to_string()).unwrap();
-        let timestamp = case["timestamp"].as_str().expect("timestamp");
-        let want = case["hash"].as_str().expect("hash");
+        let parents: Vec<&str> = case.at("parents").list().iter().map(Json::text).collect();
+        let state: SessionState = case.at("state").text().parse().unwrap();
+        // Loaded without loss: integers of any size and floats exactly as
+        // the reference's `json.dumps` wrote them.
+        let data = case.at("data");
+        let timestamp = case.at("timestamp").text();
+        let want = case.at("hash").text();
         assert_eq!(
-            node_hash(&parents, state.as_str(), &data, timestamp),
+            node_hash(&parents, state.as_str(), data, timestamp),
             want,
             "case {i}"
         );
@@ -41,21 +35,16 @@ fn dag_nodes_carry_reference_hashes() {
     let mut dag = SessionDag::new();
     let mut added = 0;
     for case in cases(&doc, FILE, "nodes") {
-        let parents: Vec<&str> = case["parents"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p.as_str().unwrap())
-            .collect();
+        let parents: Vec<&str> = case.at("parents").list().iter().map(Json::text).collect();
         if parents.iter().any(|p| dag.get(p).is_none()) {
             continue;
         }
-        let data = PyValue::from_json(&case["data"].to_string()).unwrap();
-        let state = case["state"].as_str().unwrap().parse().unwrap();
+        let data = case.at("data").clone();
+        let state = case.at("state").text().parse().unwrap();
         let hash = dag
-            .add_node(&parents, state, data, case["timestamp"].as_str().unwrap())
+            .add_node(&parents, state, data, case.at("timestamp").text())
             .unwrap();
-        assert_eq!(hash, case["hash"].as_str().unwrap());
+        assert_eq!(hash, case.at("hash").text());
         added += 1;
     }
     assert!(added > 0, "no vector case could be added to a DAG");

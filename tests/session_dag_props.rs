@@ -1,9 +1,14 @@
 //! Session DAG invariants: lineage answers equal a plain parent walk, and
-//! bad operations are typed errors that leave the DAG unchanged.
+//! bad operations are typed errors that leave the DAG unchanged, and node
+//! hashes cover the exact data, integers far beyond 64 bits included.
+
+mod common;
 
 use bizra::py::PyValue;
-use bizra::session_dag::{DagError, SessionDag, SessionState};
+use bizra::session_dag::{DagError, SessionDag, SessionState, data_hash, node_hash};
+use common::pygen::{self, Gen, PYTHON, PYTHON_SORTED};
 use proptest::prelude::*;
+use sha2::{Digest, Sha256};
 
 fn empty() -> PyValue {
     PyValue::Dict(vec![])
@@ -51,7 +56,58 @@ fn walk_contains(dag: &SessionDag, ancestor: &str, node: &str) -> bool {
     false
 }
 
+/// SHA-256 hex of `text`.
+fn sha256_hex(text: &str) -> String {
+    pygen::hex(&Sha256::digest(text.as_bytes()))
+}
+
+/// The reference's node hash built from texts alone: `json.dumps` with
+/// sorted keys of the parents (sorted), state, data hash and timestamp,
+/// where the data hash is SHA-256 of the data's sorted JSON text.
+fn reference_node_hash(parents: &[&str], state: &str, data: &Gen, stamp: &str) -> String {
+    let mut sorted = parents.to_vec();
+    sorted.sort_unstable();
+    let parents: Vec<String> = sorted.iter().map(|p| format!("\"{p}\"")).collect();
+    sha256_hex(&format!(
+        "{{\"data_hash\": \"{}\", \"parents\": [{}], \"state\": \"{state}\", \"timestamp\": \"{stamp}\"}}",
+        sha256_hex(&data.json(PYTHON_SORTED)),
+        parents.join(", "),
+    ))
+}
+
+/// Parses the text `json.dumps(data)` writes, as data arrives from Python.
+fn parsed(data: &Gen) -> PyValue {
+    PyValue::from_json(&data.json(PYTHON)).expect("generated JSON parses")
+}
+
 proptest! {
+    #[test]
+    fn data_hash_is_the_hash_of_the_sorted_json_text(data in pygen::value()) {
+        prop_assert_eq!(data_hash(&parsed(&data)), sha256_hex(&data.json(PYTHON_SORTED)));
+    }
+
+    #[test]
+    fn node_hashes_keep_integers_beyond_64_bits(
+        data in pygen::dict_with_big_int(),
+        other in pygen::big_int_text(),
+    ) {
+        prop_assert!(data.has_big_int());
+        let stamp = stamp(7);
+        let value = parsed(&data);
+        let mut dag = SessionDag::new();
+        let root = dag.genesis(SessionState::Init, value.clone(), &stamp).unwrap();
+        prop_assert_eq!(&root, &reference_node_hash(&[], "init", &data, &stamp));
+        let next = dag
+            .transition(&root, SessionState::Active, value.clone(), &stamp)
+            .unwrap();
+        prop_assert_eq!(&next, &reference_node_hash(&[&root], "active", &data, &stamp));
+        prop_assert_eq!(node_hash(&[&root], "active", &value, &stamp), next);
+        // Integers a double cannot tell apart hash differently.
+        let next_int = pygen::neighbour(&other);
+        let int = |t: &str| PyValue::List(vec![PyValue::Int(t.parse().unwrap())]);
+        prop_assert_ne!(data_hash(&int(&other)), data_hash(&int(&next_int)));
+    }
+
     #[test]
     fn lineage_queries_equal_a_parent_walk(
         choices in prop::collection::vec(any::<usize>(), 1..300),

@@ -3,9 +3,9 @@
 
 mod common;
 
+use bizra::py::PyValue;
 use bizra::snr::{self, IaasDimensions, SnrInput, SnrResult};
-use common::{assert_close, cases, load_vectors};
-use serde_json::Value;
+use common::{Json, assert_close, cases, load_vectors};
 
 const FILE: &str = "snr.json";
 /// Tolerance for everything not derived from the redundancy.
@@ -14,39 +14,17 @@ const EXACT: f64 = 1e-12;
 /// diversity and the SNR figures inherit its rounding.
 const REDUNDANCY: f64 = 1e-9;
 
-fn f(v: &Value, path: &[&str], what: &str) -> f64 {
+fn f(v: &PyValue, path: &[&str], what: &str) -> f64 {
     let mut cur = v;
     for key in path {
         cur = cur
-            .get(key)
+            .field(key)
             .unwrap_or_else(|| panic!("{what}: no field {path:?}"));
     }
-    cur.as_f64()
-        .unwrap_or_else(|| panic!("{what}: {path:?} not a number"))
+    cur.number()
 }
 
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .expect("array of strings")
-        .iter()
-        .map(|s| s.as_str().expect("string").to_owned())
-        .collect()
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array of numbers")
-        .iter()
-        .map(|x| x.as_f64().expect("number"))
-        .collect()
-}
-
-/// Present and not null.
-fn opt<'a>(case: &'a Value, key: &str) -> Option<&'a Value> {
-    case.get(key).filter(|v| !v.is_null())
-}
-
-fn check(got: &SnrResult, want: &Value, what: &str) {
+fn check(got: &SnrResult, want: &PyValue, what: &str) {
     let sub = &got.sub_components;
     let c = &got.components;
     let d = &got.iaas_dimensions;
@@ -110,13 +88,9 @@ fn check(got: &SnrResult, want: &Value, what: &str) {
     for (path, value, tol) in fields {
         assert_close(value, f(want, path, what), tol, &format!("{what} {path:?}"));
     }
-    let tier = want["quality_tier"].as_str().expect("quality_tier string");
+    let tier = want.at("quality_tier").text();
     assert_eq!(got.tier().as_str(), tier, "{what} quality_tier");
-    let flag = |key: &str| {
-        want[key]
-            .as_bool()
-            .unwrap_or_else(|| panic!("{what}: {key}"))
-    };
+    let flag = |key: &str| want.at(key).flag();
     assert_eq!(got.ihsan_achieved(), flag("ihsan_achieved"), "{what} ihsan");
     assert_eq!(got.elite_achieved(), flag("elite_achieved"), "{what} elite");
 }
@@ -126,11 +100,11 @@ fn calculate_simple_matches_reference() {
     let doc = load_vectors(FILE);
     for (i, case) in cases(&doc, FILE, "calculate_simple").iter().enumerate() {
         let what = format!("calculate_simple[{i}]");
-        let query = case["query"].as_str().expect("query");
-        let texts = strings(&case["texts"]);
+        let query = case.at("query").text();
+        let texts = case.at("texts").texts();
         let iaas = f(case, &["iaas_score"], &what);
         let got = snr::calculate_simple(query, &texts, iaas).expect("valid case");
-        check(&got, &case["expected"], &what);
+        check(&got, case.at("expected"), &what);
     }
 }
 
@@ -139,24 +113,21 @@ fn compute_matches_reference() {
     let doc = load_vectors(FILE);
     for (i, case) in cases(&doc, FILE, "compute_snr").iter().enumerate() {
         let what = format!("compute_snr[{i}]");
-        let query = case["query"].as_str().expect("query");
-        let texts = strings(&case["texts"]);
-        let query_embedding = opt(case, "query_embedding").map(floats);
-        let text_embeddings: Option<Vec<Vec<f64>>> = opt(case, "text_embeddings")
-            .map(|v| v.as_array().expect("matrix").iter().map(floats).collect());
-        let sources = opt(case, "symbolic_sources").map(strings);
-        let confidences = opt(case, "neural_confidences").map(floats);
-        let dimensions = opt(case, "iaas_dimensions").and_then(|v| {
-            let map = v.as_object().expect("iaas_dimensions object");
-            IaasDimensions::from_entries(
-                map.iter()
-                    .map(|(k, x)| (k.as_str(), x.as_f64().expect("dimension number"))),
-            )
+        let query = case.at("query").text();
+        let texts = case.at("texts").texts();
+        let query_embedding = case.opt("query_embedding").map(Json::numbers);
+        let text_embeddings: Option<Vec<Vec<f64>>> = case
+            .opt("text_embeddings")
+            .map(|v| v.list().iter().map(Json::numbers).collect());
+        let sources = case.opt("symbolic_sources").map(Json::texts);
+        let confidences = case.opt("neural_confidences").map(Json::numbers);
+        let dimensions = case.opt("iaas_dimensions").and_then(|v| {
+            IaasDimensions::from_entries(v.entries().iter().map(|(k, x)| (k.as_str(), x.number())))
         });
 
         let mut input = SnrInput::new(query, &texts);
-        if let Some(score) = opt(case, "iaas_score") {
-            input = input.with_iaas_score(score.as_f64().expect("iaas_score"));
+        if let Some(score) = case.opt("iaas_score") {
+            input = input.with_iaas_score(score.number());
         }
         input.query_embedding = query_embedding.as_deref();
         input.text_embeddings = text_embeddings.as_deref();
@@ -164,6 +135,6 @@ fn compute_matches_reference() {
         input.symbolic_sources = sources.as_deref();
         input.neural_confidences = confidences.as_deref();
         let got = input.compute().expect("valid case");
-        check(&got, &case["expected"], &what);
+        check(&got, case.at("expected"), &what);
     }
 }

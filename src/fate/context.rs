@@ -148,7 +148,8 @@ impl HookContext {
     /// `isoformat()` on `None` and raises); here the timestamp is then JSON
     /// `null`, so every context has a digest.
     pub fn digest_bytes(&self) -> [u8; 32] {
-        let mut buf = String::with_capacity(128 + 4 * self.input_data.len());
+        // One buffer serves both texts; room for a typical input repr.
+        let mut buf = String::with_capacity(256 + 16 * self.input_data.len());
         self.write_input_repr(&mut buf);
         let input_hash: [u8; 32] = Sha256::digest(buf.as_bytes()).into();
 
@@ -175,8 +176,14 @@ impl HookContext {
     }
 }
 
+/// Appends lowercase hex of `bytes` to `out` without a temporary string.
 fn push_hex(out: &mut String, bytes: &[u8]) {
-    out.push_str(&crate::pci::to_hex(bytes));
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(2 * bytes.len());
+    for b in bytes {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+    }
 }
 
 #[cfg(test)]
@@ -203,6 +210,14 @@ mod tests {
         let mut out = String::new();
         ctx.write_input_repr(&mut out);
         assert_eq!(out, value.repr());
+    }
+
+    #[test]
+    fn hex_is_lowercase_pairs() {
+        let mut out = String::from("x");
+        push_hex(&mut out, &[0x00, 0x9f, 0xa0, 0xff]);
+        assert_eq!(out, "x009fa0ff");
+        assert_eq!(out[1..], crate::pci::to_hex(&[0x00, 0x9f, 0xa0, 0xff]));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 
 use super::rules::{MetadataFlags, accountability, ethics, fidelity, transparency};
-use super::{FateScore, HookContext};
+use super::{FateScore, HookContext, PASS_THRESHOLD};
 
 /// How many recent scores the gate keeps.
 pub const HISTORY_LEN: usize = 100;
@@ -103,6 +103,9 @@ impl FateGate {
     }
 
     fn with_valid_config(config: GateConfig) -> Self {
+        // Fill the shared score tables now, once per process, rather than
+        // in the first validation.
+        super::rules::warm_tables();
         FateGate {
             config,
             validations: 0,
@@ -133,14 +136,22 @@ impl FateGate {
             None => self.config.ihsan_threshold,
         };
         let flags = MetadataFlags::read(&ctx.metadata);
+        let f = fidelity(&ctx.operation_name, declared_intent);
+        let a = accountability(ctx, flags.any);
+        let t = transparency(ctx, flags.explained);
+        let e = ethics(ethics_base, &flags);
         let score = FateScore {
-            fidelity: fidelity(&ctx.operation_name, declared_intent),
-            accountability: accountability(ctx, flags.any),
-            transparency: transparency(ctx, flags.explained),
-            ethics: ethics(ethics_base, &flags),
+            fidelity: f.value,
+            accountability: a.value,
+            transparency: t.value,
+            ethics: e.value,
         };
+        // `FateScore::overall` from the rules' factors, multiplied in the
+        // same order from the same start, so the same bits.
+        let overall = 1.0 * f.root * a.root * t.root * e.root;
+        debug_assert_eq!(overall.to_bits(), score.overall().to_bits());
         self.validations += 1;
-        if score.passed() {
+        if overall >= PASS_THRESHOLD {
             self.passes += 1;
         } else {
             self.blocks += 1;

@@ -16,6 +16,14 @@ const WEIGHT: f64 = 0.25;
 /// dimension gives a tiny overall score rather than exactly zero.
 const FLOOR: f64 = 1e-10;
 
+/// A dimension's factor in the overall score: `max(x, 1e-10) ** 0.25`,
+/// with C's `pow` as Python's `**` calls it.
+pub(super) fn weighted_root(x: f64) -> f64 {
+    // Python's `max(x, 1e-10)` keeps `x` unless the floor is larger.
+    let floored = if FLOOR > x { FLOOR } else { x };
+    floored.powf(WEIGHT)
+}
+
 /// One of the four FATE dimensions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dimension {
@@ -85,10 +93,7 @@ impl FateScore {
     pub fn overall(&self) -> f64 {
         let mut product = 1.0;
         for dimension in Dimension::ALL {
-            let x = self.get(dimension);
-            // Python's `max(x, 1e-10)` keeps `x` unless the floor is larger.
-            let floored = if FLOOR > x { FLOOR } else { x };
-            product *= floored.powf(WEIGHT);
+            product *= weighted_root(self.get(dimension));
         }
         product
     }

@@ -31,22 +31,92 @@ const STACK_WORDS: usize = 16;
 
 /// `(|a ∩ b|, |b|)` for the word sets of `a` and `b`, without allocating.
 pub fn overlap_counts(a: &str, b: &str) -> (usize, usize) {
-    match (WordList::new(a), WordList::new(b)) {
-        (Some(a), Some(b)) => count_overlap(&a.words[..a.len], &b.words[..b.len]),
-        _ => count_overlap_streaming(a, b),
+    if a.is_ascii() && b.is_ascii() {
+        let mut a_words = [""; STACK_WORDS];
+        let mut b_words = [""; STACK_WORDS];
+        if let (Some(na), Some(nb)) = (ascii_words(a, &mut a_words), ascii_words(b, &mut b_words)) {
+            return count_overlap(&a_words[..na], &b_words[..nb], |x, y| {
+                x.eq_ignore_ascii_case(y)
+            });
+        }
+    } else {
+        let mut a_words = [Word::default(); STACK_WORDS];
+        let mut b_words = [Word::default(); STACK_WORDS];
+        if let (Some(na), Some(nb)) = (
+            unicode_words(a, &mut a_words),
+            unicode_words(b, &mut b_words),
+        ) {
+            return count_overlap(&a_words[..na], &b_words[..nb], Word::same_lower);
+        }
     }
+    count_overlap_streaming(a, b)
 }
 
-fn count_overlap(a: &[Word<'_>], b: &[Word<'_>]) -> (usize, usize) {
+/// Whether each byte is one Python's `str.split()` splits at after
+/// `replace("_", " ")`: `_`, space, `\t\n\x0b\x0c\r` and U+001C..U+001F
+/// (no byte from 0x80 up is a separator on its own).
+static ASCII_SEPARATORS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(b as u8, b'_' | b' ' | 0x09..=0x0d | 0x1c..=0x1f);
+        b += 1;
+    }
+    table
+};
+
+/// Whether `b` is a separator: one table load.
+fn is_ascii_separator(b: u8) -> bool {
+    ASCII_SEPARATORS[usize::from(b)]
+}
+
+/// Stores the words of the ASCII text `s` in `into`; `None` when there are
+/// more than fit.
+fn ascii_words<'a>(s: &'a str, into: &mut [&'a str; STACK_WORDS]) -> Option<usize> {
+    let mut n = 0;
+    // Where the current word began, if one is open.
+    let mut start = None;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        match (is_ascii_separator(b), start) {
+            (true, Some(from)) => {
+                *into.get_mut(n)? = &s[from..i];
+                n += 1;
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(from) = start {
+        *into.get_mut(n)? = &s[from..];
+        n += 1;
+    }
+    Some(n)
+}
+
+/// Stores the words of `s` in `into`; `None` when there are more than fit.
+fn unicode_words<'a>(s: &'a str, into: &mut [Word<'a>; STACK_WORDS]) -> Option<usize> {
+    let mut n = 0;
+    for text in words(s) {
+        *into.get_mut(n)? = Word {
+            text,
+            ascii: text.is_ascii(),
+        };
+        n += 1;
+    }
+    Some(n)
+}
+
+fn count_overlap<W>(a: &[W], b: &[W], same: impl Fn(&W, &W) -> bool) -> (usize, usize) {
     let mut shared = 0;
     let mut distinct = 0;
     for (i, word) in b.iter().enumerate() {
         // A word seen earlier in `b` is the same set member: count it once.
-        if b[..i].iter().any(|earlier| earlier.same_lower(word)) {
+        if b[..i].iter().any(|earlier| same(earlier, word)) {
             continue;
         }
         distinct += 1;
-        if a.iter().any(|other| other.same_lower(word)) {
+        if a.iter().any(|other| same(other, word)) {
             shared += 1;
         }
     }
@@ -82,31 +152,6 @@ impl Word<'_> {
         } else {
             lower_chars(self.text).eq(lower_chars(other.text))
         }
-    }
-}
-
-/// Up to [`STACK_WORDS`] words of a text, split once.
-struct WordList<'a> {
-    words: [Word<'a>; STACK_WORDS],
-    len: usize,
-}
-
-impl<'a> WordList<'a> {
-    /// The words of `s`, or `None` when there are more than fit.
-    fn new(s: &'a str) -> Option<Self> {
-        let mut list = WordList {
-            words: [Word::default(); STACK_WORDS],
-            len: 0,
-        };
-        for text in words(s) {
-            let slot = list.words.get_mut(list.len)?;
-            *slot = Word {
-                text,
-                ascii: text.is_ascii(),
-            };
-            list.len += 1;
-        }
-        Some(list)
     }
 }
 
@@ -190,6 +235,19 @@ mod tests {
         // U+200B (zero-width space) is not white space in Python.
         assert_eq!(got, ["a", "b", "c", "d", "e\u{200b}f"]);
         assert_eq!(words("  _ ").count(), 0);
+        // The ASCII splitter agrees with the general one on every ASCII byte.
+        for b in 0u8..0x80 {
+            let c = char::from(b);
+            assert_eq!(
+                is_ascii_separator(b),
+                c == '_' || is_py_whitespace(c),
+                "{b:#x}"
+            );
+        }
+        let mut store = [""; STACK_WORDS];
+        let text = "\x1fa_b\x0bc  D__e\t";
+        let n = ascii_words(text, &mut store).unwrap();
+        assert_eq!(store[..n], words(text).collect::<Vec<_>>()[..]);
     }
 
     #[test]
@@ -223,7 +281,8 @@ mod tests {
     #[test]
     fn long_texts_take_the_streaming_path_with_the_same_answer() {
         let many = "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15 w16 w0 W1";
-        assert!(WordList::new(many).is_none());
+        assert!(ascii_words(many, &mut [""; STACK_WORDS]).is_none());
+        assert!(unicode_words(many, &mut [Word::default(); STACK_WORDS]).is_none());
         assert_eq!(overlap_counts("w1_w16_zz", many), (2, 17));
         assert_eq!(overlap_counts(many, "W16 w3 q"), (2, 3));
         assert_eq!(

@@ -1,6 +1,7 @@
 //! NTU configuration and its validation.
 
 use super::NtuError;
+use super::window::MAX_CAPACITY;
 
 /// The settings of an NTU, with the reference's defaults.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -58,11 +59,19 @@ impl NtuConfig {
     /// Checks the config and returns the weights the unit will use: when
     /// `|alpha + beta + gamma - 1| > 1e-6`, each is divided by the sum, as
     /// the reference does. A zero window, a negative or non-finite weight,
-    /// a zero sum or an out-of-range threshold is an error (the reference
+    /// a window beyond [`MAX_CAPACITY`] (2^20 values, where the running sums
+    /// would lose precision), a zero sum or an out-of-range threshold is an
+    /// error (the reference
     /// divides by zero or misbehaves silently).
     pub fn validate(&self) -> Result<Weights, NtuError> {
         if self.window_size == 0 {
             return Err(NtuError::ZeroWindow(self.window_size));
+        }
+        if self.window_size > MAX_CAPACITY {
+            return Err(NtuError::WindowTooLarge {
+                size: self.window_size,
+                max: MAX_CAPACITY,
+            });
         }
         for (name, value) in [
             ("alpha", self.alpha),

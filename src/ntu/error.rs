@@ -6,6 +6,15 @@ pub enum NtuError {
     /// A window of zero observations cannot hold anything.
     #[error("window_size must be at least 1, got {0}")]
     ZeroWindow(usize),
+    /// A window too long for exact running sums (see
+    /// [`MAX_CAPACITY`](super::window::MAX_CAPACITY)).
+    #[error("window_size must be at most {max}, got {size}")]
+    WindowTooLarge {
+        /// The requested window.
+        size: usize,
+        /// The largest window supported.
+        max: usize,
+    },
     /// A weight is negative, NaN or infinite.
     #[error("weight {name} must be finite and non-negative, got {value}")]
     BadWeight {

@@ -4,30 +4,47 @@ use super::window::Window;
 use super::{NtuConfig, NtuError, Weights, entropy};
 
 /// First components of the L2-normalised class embeddings: LOW `[0.1, 0.2,
-/// 0.7]`, MEDIUM `[0.4, 0.4, 0.2]`, HIGH `[0.8, 0.1, 0.1]`. Computed once,
-/// exactly as `v / norm(v)` would give them.
+/// 0.7]`, MEDIUM `[0.4, 0.4, 0.2]`, HIGH `[0.8, 0.1, 0.1]`, each
+/// `e[0] / sqrt(e[0]^2 + e[1]^2 + e[2]^2)` to the bit (a unit test
+/// recomputes them).
+const PRIORS: [f64; 3] = [
+    f64::from_bits(0x3fc1_6b28_f55d_72d5), // 0.13608276348795437
+    f64::from_bits(0x3fe5_5555_5555_5555), // 0.6666666666666666
+    f64::from_bits(0x3fef_82ec_882c_0f9a), // 0.9847319278346618
+];
+
+#[inline]
 fn class_prior(v: f64) -> f64 {
-    fn first_normalised(e: [f64; 3]) -> f64 {
-        e[0] / (e[0] * e[0] + e[1] * e[1] + e[2] * e[2]).sqrt()
-    }
-    use std::sync::OnceLock;
-    static PRIORS: OnceLock<[f64; 3]> = OnceLock::new();
-    let p = PRIORS.get_or_init(|| {
-        [
-            first_normalised([0.1, 0.2, 0.7]),
-            first_normalised([0.4, 0.4, 0.2]),
-            first_normalised([0.8, 0.1, 0.1]),
-        ]
-    });
     // The class thresholds (0.33, 0.67) are not the histogram bin edges.
-    if v < 0.33 {
-        p[0]
-    } else if v < 0.67 {
-        p[1]
-    } else {
-        p[2]
-    }
+    PRIORS[usize::from(v >= 0.33) + usize::from(v >= 0.67)]
 }
+
+/// A config and its weights, shared by every unit built with the default
+/// settings (whatever their window) and boxed otherwise.
+#[derive(Debug, Clone, PartialEq)]
+struct Params {
+    config: NtuConfig,
+    weights: Weights,
+}
+
+/// The default settings: `0.4 + 0.35 + 0.25` is exactly 1.0 in doubles, so
+/// the weights are the config's own (a unit test checks it).
+static DEFAULT_PARAMS: Params = Params {
+    config: NtuConfig {
+        window_size: 5,
+        alpha: 0.4,
+        beta: 0.35,
+        gamma: 0.25,
+        ihsan_threshold: 0.95,
+        epsilon: 0.01,
+        max_iterations: 1000,
+    },
+    weights: Weights {
+        alpha: 0.4,
+        beta: 0.35,
+        gamma: 0.25,
+    },
+};
 
 /// The state of an NTU after some observations.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -73,12 +90,27 @@ pub struct Convergence {
 }
 
 /// A NeuroTemporal Unit.
+///
+/// Kept to 80 bytes plus its window's values: the settings are shared when
+/// they are the defaults, and the state keeps only the unclamped belief
+/// (entropy and potential follow from it and the window's bin counts).
 #[derive(Debug, Clone)]
 pub struct Ntu {
-    config: NtuConfig,
-    weights: Weights,
+    /// `None` for the default settings ([`DEFAULT_PARAMS`]).
+    custom: Option<Box<Params>>,
     window: Window,
-    state: NtuState,
+    /// The belief before clamping: the potential is computed from it.
+    raw_belief: f64,
+    iteration: u64,
+}
+
+/// `x` clamped to [0, 1] for a finite `x` (two compare-and-select
+/// instructions; `f64::clamp` also checks its bounds and keeps NaN).
+#[inline]
+#[allow(clippy::manual_clamp)] // on purpose: `clamp` costs more on the hot path
+fn unit_clamp(x: f64) -> f64 {
+    debug_assert!(!x.is_nan());
+    x.max(0.0).min(1.0)
 }
 
 fn check_finite(values: &[f64]) -> Result<(), NtuError> {
@@ -96,27 +128,57 @@ impl Ntu {
     /// [`NtuConfig::validate`]).
     pub fn new(config: NtuConfig) -> Result<Ntu, NtuError> {
         let weights = config.validate()?;
+        let shared = NtuConfig {
+            window_size: DEFAULT_PARAMS.config.window_size,
+            ..config
+        };
+        let custom =
+            (shared != DEFAULT_PARAMS.config).then(|| Box::new(Params { config, weights }));
         Ok(Ntu {
-            config,
-            weights,
+            custom,
             window: Window::new(config.window_size),
-            state: NtuState::INITIAL,
+            raw_belief: NtuState::INITIAL.belief,
+            iteration: 0,
         })
     }
 
+    #[inline]
+    fn params(&self) -> &Params {
+        self.custom.as_deref().unwrap_or(&DEFAULT_PARAMS)
+    }
+
     /// The config the unit was built with.
-    pub fn config(&self) -> &NtuConfig {
-        &self.config
+    pub fn config(&self) -> NtuConfig {
+        NtuConfig {
+            window_size: self.window.capacity(),
+            ..self.params().config
+        }
     }
 
     /// The weights in use, after normalisation.
     pub fn weights(&self) -> Weights {
-        self.weights
+        self.params().weights
     }
 
     /// The current state.
     pub fn state(&self) -> NtuState {
-        self.state
+        if self.iteration == 0 {
+            return NtuState::INITIAL;
+        }
+        self.state_from(self.raw_belief, entropy::lookup(self.window.bins()))
+    }
+
+    /// The state for an unclamped belief and entropy: the potential from
+    /// both unclamped, then all three clamped to [0, 1].
+    #[inline]
+    fn state_from(&self, belief: f64, entropy: f64) -> NtuState {
+        let potential = belief * (1.0 - entropy);
+        NtuState {
+            belief: unit_clamp(belief),
+            entropy: unit_clamp(entropy),
+            potential: unit_clamp(potential),
+            iteration: self.iteration,
+        }
     }
 
     /// The sliding window of clamped observations.
@@ -127,7 +189,8 @@ impl Ntu {
     /// Back to the initial state with an empty window.
     pub fn reset(&mut self) {
         self.window.clear();
-        self.state = NtuState::INITIAL;
+        self.raw_belief = NtuState::INITIAL.belief;
+        self.iteration = 0;
     }
 
     /// Observes one value: clamps it to [0, 1], slides the window and
@@ -138,28 +201,26 @@ impl Ntu {
         if !value.is_finite() {
             return Err(NtuError::NonFinite { index: 0, value });
         }
-        self.observe_finite(value.clamp(0.0, 1.0));
-        Ok(self.state)
+        Ok(self.observe_finite(unit_clamp(value)))
     }
 
-    fn observe_finite(&mut self, v: f64) {
-        let w = &mut self.window;
-        w.push(v);
+    #[inline(always)]
+    fn observe_finite(&mut self, v: f64) -> NtuState {
+        let previous = unit_clamp(self.raw_belief);
+        self.window.push(v);
+        let w = &self.window;
         let temporal = if w.len() < 2 {
             0.5
         } else {
-            0.7 * (-4.0 * w.variance()).exp() + 0.3 * w.trend()
+            let (variance, trend) = w.variance_and_trend();
+            0.7 * (-4.0 * variance).exp() + 0.3 * trend
         };
-        let Weights { alpha, beta, gamma } = self.weights;
-        let belief = alpha * temporal + beta * class_prior(v) + gamma * self.state.belief;
+        let Weights { alpha, beta, gamma } = self.params().weights;
+        let belief = alpha * temporal + beta * class_prior(v) + gamma * previous;
         let entropy = entropy::lookup(w.bins());
-        let potential = belief * (1.0 - entropy);
-        self.state = NtuState {
-            belief: belief.clamp(0.0, 1.0),
-            entropy: entropy.clamp(0.0, 1.0),
-            potential: potential.clamp(0.0, 1.0),
-            iteration: self.state.iteration + 1,
-        };
+        self.raw_belief = belief;
+        self.iteration += 1;
+        self.state_from(belief, entropy)
     }
 
     /// Resets, observes every value, and reports whether the final belief
@@ -172,8 +233,8 @@ impl Ntu {
             self.observe_finite(v.clamp(0.0, 1.0));
         }
         Ok(Detection {
-            detected: self.state.belief >= self.config.ihsan_threshold,
-            state: self.state,
+            detected: self.state().belief >= self.params().config.ihsan_threshold,
+            state: self.state(),
         })
     }
 
@@ -189,9 +250,10 @@ impl Ntu {
             return Err(NtuError::EmptyInput);
         }
         check_finite(values)?;
+        let config = self.config();
         let epsilon = match epsilon {
-            None => self.config.epsilon,
-            Some(0.0) => self.config.epsilon,
+            None => config.epsilon,
+            Some(0.0) => config.epsilon,
             Some(e) if e.is_finite() && e > 0.0 => e,
             Some(value) => {
                 return Err(NtuError::BadParameter {
@@ -206,23 +268,23 @@ impl Ntu {
         for (i, &v) in values
             .iter()
             .cycle()
-            .take(self.config.max_iterations)
+            .take(config.max_iterations)
             .enumerate()
         {
-            self.observe_finite(v.clamp(0.0, 1.0));
-            if (self.state.belief - previous).abs() < epsilon {
+            let state = self.observe_finite(v.clamp(0.0, 1.0));
+            if (state.belief - previous).abs() < epsilon {
                 return Ok(Convergence {
                     converged: true,
                     iterations: i + 1,
-                    state: self.state,
+                    state,
                 });
             }
-            previous = self.state.belief;
+            previous = state.belief;
         }
         Ok(Convergence {
             converged: false,
-            iterations: self.state.iteration as usize,
-            state: self.state,
+            iterations: self.iteration as usize,
+            state: self.state(),
         })
     }
 }
@@ -246,4 +308,77 @@ pub fn stationary_distribution() -> [f64; 3] {
         pi = next.map(|x| x / s);
     }
     pi
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn priors_are_the_normalised_first_components() {
+        let first = |e: [f64; 3]| e[0] / (e[0] * e[0] + e[1] * e[1] + e[2] * e[2]).sqrt();
+        let want = [
+            first([0.1, 0.2, 0.7]),
+            first([0.4, 0.4, 0.2]),
+            first([0.8, 0.1, 0.1]),
+        ];
+        for (got, want) in PRIORS.iter().zip(want) {
+            assert_eq!(got.to_bits(), want.to_bits());
+        }
+        assert_eq!(class_prior(0.3299), PRIORS[0]);
+        assert_eq!(class_prior(0.33), PRIORS[1]);
+        assert_eq!(class_prior(0.67), PRIORS[2]);
+    }
+
+    #[test]
+    fn default_params_are_what_validation_gives() {
+        let config = NtuConfig::default();
+        assert_eq!(DEFAULT_PARAMS.config, config);
+        assert_eq!(DEFAULT_PARAMS.weights, config.validate().unwrap());
+        // Any window shares them; other settings get their own.
+        assert!(
+            Ntu::new(NtuConfig::with_window(64))
+                .unwrap()
+                .custom
+                .is_none()
+        );
+        let other = NtuConfig {
+            alpha: 0.8,
+            ..NtuConfig::default()
+        };
+        let unit = Ntu::new(other).unwrap();
+        assert_eq!(unit.config(), other);
+        assert_eq!(unit.weights(), other.validate().unwrap());
+    }
+
+    #[test]
+    fn windows_beyond_the_exact_sums_are_refused() {
+        use crate::ntu::window::MAX_CAPACITY;
+        assert!(Ntu::new(NtuConfig::with_window(MAX_CAPACITY)).is_ok());
+        assert_eq!(
+            Ntu::new(NtuConfig::with_window(MAX_CAPACITY + 1)).unwrap_err(),
+            NtuError::WindowTooLarge {
+                size: MAX_CAPACITY + 1,
+                max: MAX_CAPACITY
+            }
+        );
+    }
+
+    #[test]
+    fn a_unit_stays_small() {
+        assert!(
+            std::mem::size_of::<Ntu>() <= 80,
+            "{}",
+            std::mem::size_of::<Ntu>()
+        );
+    }
+
+    #[test]
+    fn state_after_reset_is_the_initial_one() {
+        let mut unit = Ntu::new(NtuConfig::default()).unwrap();
+        let seen = unit.observe(0.9).unwrap();
+        assert_eq!(unit.state(), seen);
+        unit.reset();
+        assert_eq!(unit.state(), NtuState::INITIAL);
+    }
 }

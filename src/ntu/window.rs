@@ -1,75 +1,99 @@
 //! The sliding window with O(1) running statistics.
 //!
-//! Mean and variance come from running sums kept as fixed-point integers
-//! (units of 2^-52): a value added and later removed contributes exactly the
-//! same integer both times, so the sums never drift however many values pass
-//! through. Each value is truncated once to a multiple of 2^-52 (an error
-//! below 2.3e-16), far below the 1e-12 parity tolerance. The sign sum of
-//! consecutive differences and the histogram counts are plain integers,
-//! exact by construction.
+//! Mean and variance come from running sums kept as fixed-point integers: a
+//! value added and later removed contributes exactly the same integer both
+//! times, so the sums never drift however many values pass through. The
+//! scale is 2^52, or for windows beyond 2^10 values the largest power of two
+//! for which a full window of values in [0, 1] still sums below 2^62, so
+//! each value is rounded once by at most 2^-53 up to 1024 values and by at
+//! most 2^-43 at the largest window ([`MAX_CAPACITY`]), far below the 1e-12
+//! parity tolerance. The sign sum of consecutive differences and the
+//! histogram counts are plain integers, exact by construction.
 
-/// Fixed-point scale: 2^52 units per 1.0. A value in [0, 1] then fits a
-/// `u64` and converts with one machine instruction each way.
-const SCALE: f64 = 4_503_599_627_370_496.0;
+/// Largest window: 2^20 values (8 MiB). The fixed-point scale shrinks as
+/// the window grows; at this size a value is still truncated by less than
+/// 1.2e-13, so the statistics stay within the parity tolerance.
+pub const MAX_CAPACITY: usize = 1 << 20;
 
 /// Upper edges of the first two of the three equal-width bins over [0, 1],
 /// as numpy computes them (`linspace(0, 1, 4)`): `1/3` and `2 * (1/3)`.
 pub const BIN_EDGES: [f64; 2] = [1.0 / 3.0, 2.0 * (1.0 / 3.0)];
 
-fn fixed(x: f64) -> u128 {
-    // x is in [0, 1], so x * 2^52 <= 2^52 fits a u64; scaling by a power of
-    // two is exact, and the cast truncates deterministically.
-    (x * SCALE) as u64 as u128
+/// `2^52`, or `2^62 / capacity` rounded down to a power of two when that is
+/// smaller: a value in [0, 1] times it is at most 2^52 (see [`to_fixed`]),
+/// and the sum of `capacity` of them stays at most 2^62, so it fits an
+/// `i64`, which converts to `f64` in one instruction.
+#[inline]
+fn scale_for(capacity: usize) -> f64 {
+    // 2^e, built from its exponent field: exact and branch-free.
+    f64::from_bits(u64::from(1023 + scale_exponent(capacity)) << 52)
 }
 
-/// `v` as the nearest `f64`, from its two 64-bit halves (each converts in
-/// one instruction, unlike a 128-bit integer).
-fn to_f64(v: u128) -> f64 {
-    const TWO_64: f64 = 18_446_744_073_709_551_616.0;
-    (v >> 64) as u64 as f64 * TWO_64 + v as u64 as f64
+/// `1 / scale_for(capacity)`, exactly (a power of two).
+#[inline]
+fn inverse_scale_for(capacity: usize) -> f64 {
+    f64::from_bits(u64::from(1023 - scale_exponent(capacity)) << 52)
 }
 
-fn sign(d: f64) -> i64 {
-    if d > 0.0 {
-        1
-    } else if d < 0.0 {
-        -1
-    } else {
-        0
-    }
+/// The exponent of [`scale_for`]: `min(52, 62 - ceil(log2(capacity)))`.
+#[inline]
+fn scale_exponent(capacity: usize) -> u32 {
+    // ceil(log2(capacity)) for capacity in 1..=2^20.
+    let bits = usize::BITS - (capacity - 1).leading_zeros();
+    (62 - bits).min(52)
+}
+
+/// 2^52, whose doubles are spaced exactly 1 apart up to 2^53.
+const MAGIC: f64 = 4_503_599_627_370_496.0;
+
+/// `round(y)` for `y` in [0, 2^52], read from the bits of `y + 2^52`: the
+/// addition rounds `y` to the nearest integer (ties to even), and doubles
+/// in [2^52, 2^53] are `2^52 + k` with `k` in their low bits (2^53 itself
+/// gives `k = 2^52` through the exponent's carry). Deterministic, like any
+/// rounding, and three instructions instead of a saturating float-to-int
+/// conversion.
+#[inline]
+fn to_fixed(y: f64) -> u64 {
+    (y + MAGIC).to_bits() - MAGIC.to_bits()
+}
+
+#[inline]
+fn sign(d: f64) -> i32 {
+    i32::from(d > 0.0) - i32::from(d < 0.0)
 }
 
 /// Which of the three histogram bins `x` in [0, 1] falls in (1.0 is in
 /// the last bin).
+#[inline]
 pub fn bin_of(x: f64) -> usize {
-    if x < BIN_EDGES[0] {
-        0
-    } else if x < BIN_EDGES[1] {
-        1
-    } else {
-        2
-    }
+    usize::from(x >= BIN_EDGES[0]) + usize::from(x >= BIN_EDGES[1])
 }
 
 /// The last `capacity` values in [0, 1] with running statistics.
+///
+/// Kept small (56 bytes plus the values) since a unit is mostly its window.
 #[derive(Debug, Clone)]
 pub struct Window {
     values: Box<[f64]>,
     /// Index of the oldest value.
-    start: usize,
-    len: usize,
-    sum: u128,
-    sum_sq: u128,
+    start: u32,
+    len: u32,
+    /// Sum of `trunc(x * scale)` over the values.
+    sum: u64,
+    /// Sum of `trunc(x * x * scale)` over the values.
+    sum_sq: u64,
     /// Sum of `sign(x[i+1] - x[i])` over consecutive pairs in the window.
-    sign_sum: i64,
+    sign_sum: i32,
     bins: [u32; 3],
 }
 
 impl Window {
-    /// An empty window holding at most `capacity` values (at least 1).
+    /// An empty window holding at most `capacity` values, which must lie in
+    /// `1..=MAX_CAPACITY` (the config check guarantees it).
     pub fn new(capacity: usize) -> Window {
+        let capacity = capacity.clamp(1, MAX_CAPACITY);
         Window {
-            values: vec![0.0; capacity.max(1)].into_boxed_slice(),
+            values: vec![0.0; capacity].into_boxed_slice(),
             start: 0,
             len: 0,
             sum: 0,
@@ -86,7 +110,7 @@ impl Window {
 
     /// Number of values held.
     pub fn len(&self) -> usize {
-        self.len
+        self.len as usize
     }
 
     /// Whether the window holds no value.
@@ -94,8 +118,36 @@ impl Window {
         self.len == 0
     }
 
+    #[inline]
+    fn scale(&self) -> f64 {
+        scale_for(self.values.len())
+    }
+
+    /// The mean of the values from the running sum: dividing by the scale
+    /// is multiplying by its exact inverse.
+    #[inline]
+    fn mean_of(sum: u64, inverse_scale: f64, n: f64) -> f64 {
+        // The sums stay below 2^62: a signed conversion is one instruction.
+        (sum as i64 as f64 * inverse_scale) / n
+    }
+
+    /// `(variance, trend)` for a window of at least two values, the way
+    /// [`variance`](Self::variance) and [`trend`](Self::trend) compute them
+    /// (the same bits), sharing their common steps.
+    #[inline]
+    pub fn variance_and_trend(&self) -> (f64, f64) {
+        debug_assert!(self.len >= 2);
+        let inverse = inverse_scale_for(self.values.len());
+        let n = f64::from(self.len);
+        let mean = Self::mean_of(self.sum, inverse, n);
+        let variance = (Self::mean_of(self.sum_sq, inverse, n) - mean * mean).max(0.0);
+        let trend = f64::from(self.sign_sum.unsigned_abs()) / f64::from(self.len - 1);
+        (variance, trend)
+    }
+
+    #[inline]
     fn slot(&self, i: usize) -> usize {
-        let j = self.start + i;
+        let j = self.start as usize + i;
         if j >= self.values.len() {
             j - self.values.len()
         } else {
@@ -105,28 +157,39 @@ impl Window {
 
     /// Appends `x` (already clamped to [0, 1]); the oldest value falls out
     /// when the window is full.
+    #[inline]
     pub fn push(&mut self, x: f64) {
         debug_assert!((0.0..=1.0).contains(&x));
+        let scale = self.scale();
+        // x in [0, 1] and a power-of-two scale: the product is exact and
+        // at most 2^52.
+        let fixed = |v: f64| to_fixed(v * scale);
         let cap = self.values.len();
-        if self.len == cap {
-            let old = self.values[self.start];
+        let len = self.len as usize;
+        let start = self.start as usize;
+        let full = len == cap;
+        let at = if full {
+            let old = self.values[start];
+            let next_slot = if start + 1 == cap { 0 } else { start + 1 };
             if cap >= 2 {
-                let next = self.values[self.slot(1)];
-                self.sign_sum -= sign(next - old);
+                self.sign_sum -= sign(self.values[next_slot] - old);
             }
             self.sum -= fixed(old);
             self.sum_sq -= fixed(old * old);
             self.bins[bin_of(old)] -= 1;
-            self.start = self.slot(1);
-            self.len -= 1;
+            self.start = next_slot as u32;
+            // The new value takes the oldest one's slot.
+            start
+        } else {
+            self.len += 1;
+            self.slot(len)
+        };
+        // The newest value before this one, if it is still in the window.
+        if len > usize::from(full) {
+            let last_slot = if at == 0 { cap - 1 } else { at - 1 };
+            self.sign_sum += sign(x - self.values[last_slot]);
         }
-        if self.len > 0 {
-            let last = self.values[self.slot(self.len - 1)];
-            self.sign_sum += sign(x - last);
-        }
-        let at = self.slot(self.len);
         self.values[at] = x;
-        self.len += 1;
         self.sum += fixed(x);
         self.sum_sq += fixed(x * x);
         self.bins[bin_of(x)] += 1;
@@ -147,7 +210,8 @@ impl Window {
         if self.len == 0 {
             return 0.0;
         }
-        (to_f64(self.sum) / SCALE) / self.len as f64
+        // The sums stay below 2^63: a signed conversion is one instruction.
+        (self.sum as i64 as f64 / self.scale()) / f64::from(self.len)
     }
 
     /// Population variance (divide by n) of the values (0 when empty).
@@ -155,9 +219,10 @@ impl Window {
         if self.len == 0 {
             return 0.0;
         }
-        let n = self.len as f64;
-        let mean = self.mean();
-        ((to_f64(self.sum_sq) / SCALE) / n - mean * mean).max(0.0)
+        let inverse = inverse_scale_for(self.values.len());
+        let n = f64::from(self.len);
+        let mean = Self::mean_of(self.sum, inverse, n);
+        (Self::mean_of(self.sum_sq, inverse, n) - mean * mean).max(0.0)
     }
 
     /// `|mean(sign(diff))|` over the consecutive differences (0 with fewer
@@ -166,7 +231,7 @@ impl Window {
         if self.len < 2 {
             return 0.0;
         }
-        self.sign_sum.unsigned_abs() as f64 / (self.len - 1) as f64
+        f64::from(self.sign_sum.unsigned_abs()) / f64::from(self.len - 1)
     }
 
     /// Counts of the three histogram bins.
@@ -176,6 +241,63 @@ impl Window {
 
     /// The values, oldest first.
     pub fn iter(&self) -> impl Iterator<Item = f64> + '_ {
-        (0..self.len).map(move |i| self.values[self.slot(i)])
+        (0..self.len()).map(move |i| self.values[self.slot(i)])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_window_of_ones_fits_the_sums() {
+        for cap in [1, 2, 3, 4, 5, 63, 64, 65, 1000, 1024, 1025, MAX_CAPACITY] {
+            let s = scale_for(cap);
+            assert_eq!(s * inverse_scale_for(cap), 1.0);
+            assert!(s <= MAGIC, "capacity {cap}");
+            assert!(s * cap as f64 <= 2f64.powi(62), "capacity {cap}");
+            assert!(
+                s == MAGIC || s * cap as f64 > 2f64.powi(61),
+                "capacity {cap}: scale too small"
+            );
+        }
+        for (y, k) in [
+            (0.0, 0),
+            (0.5, 0),
+            (1.5, 2),
+            (7.0, 7),
+            (MAGIC - 1.0, (1 << 52) - 1),
+        ] {
+            assert_eq!(to_fixed(y), k, "{y}");
+        }
+        assert_eq!(to_fixed(MAGIC), 1 << 52);
+        let mut w = Window::new(3);
+        for _ in 0..10 {
+            w.push(1.0);
+        }
+        assert_eq!((w.mean(), w.variance(), w.trend()), (1.0, 0.0, 0.0));
+        assert_eq!(w.bins(), [0, 0, 3]);
+        let mut w = Window::new(4);
+        for x in [0.1, 0.7, 0.3, 0.9, 0.2] {
+            w.push(x);
+        }
+        assert_eq!(w.variance_and_trend(), (w.variance(), w.trend()));
+        // A window of one holds no pair, so no trend.
+        let mut one = Window::new(1);
+        for x in [0.2, 0.9, 0.1] {
+            one.push(x);
+            assert_eq!((one.len(), one.trend()), (1, 0.0));
+            // One rounding to a multiple of 2^-52.
+            assert!((one.mean() - x).abs() <= f64::EPSILON / 2.0);
+        }
+    }
+
+    #[test]
+    fn bins_follow_numpy_edges() {
+        assert_eq!(bin_of(0.0), 0);
+        assert_eq!(bin_of(BIN_EDGES[0]), 1);
+        assert_eq!(bin_of(f64::from_bits(BIN_EDGES[0].to_bits() - 1)), 0);
+        assert_eq!(bin_of(BIN_EDGES[1]), 2);
+        assert_eq!(bin_of(1.0), 2);
     }
 }

@@ -11,7 +11,29 @@ pub fn float_repr(x: f64) -> String {
     out
 }
 
-/// Appends `repr(x)` as Python writes it to `out`.
+/// Room for any `{:e}` form of an `f64`: at most 17 digits, a sign, a
+/// point, `e`, an exponent sign and three exponent digits (23 bytes).
+const SCI_MAX: usize = 32;
+
+/// A fixed stack buffer that `write!` can fill, so formatting a float
+/// needs no heap allocation.
+struct StackBuf {
+    bytes: [u8; SCI_MAX],
+    len: usize,
+}
+
+impl Write for StackBuf {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let dst = self.bytes.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        dst.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// Appends `repr(x)` as Python writes it to `out`, without allocating
+/// beyond `out`'s own growth.
 pub fn write_float_repr(out: &mut String, x: f64) {
     if x.is_nan() {
         out.push_str("nan");
@@ -22,19 +44,23 @@ pub fn write_float_repr(out: &mut String, x: f64) {
         return;
     }
     // Rust's `{:e}` gives the shortest round-trip digits, like Python's 'r'
-    // mode: "d.ddde<exp>". Only the layout differs.
-    let mut sci = String::with_capacity(32);
-    write!(sci, "{x:e}").expect("writing to a String cannot fail");
+    // mode: "[-]d[.ddd]e<exp>". Only the layout differs.
+    let mut sci = StackBuf {
+        bytes: [0; SCI_MAX],
+        len: 0,
+    };
+    write!(sci, "{:e}", x.abs()).expect("an f64's `{:e}` form fits 32 bytes");
+    let sci = std::str::from_utf8(&sci.bytes[..sci.len]).expect("`{:e}` writes ASCII");
     let (mantissa, exp) = sci
         .split_once('e')
         .expect("`{:e}` always writes an exponent");
     let exp: i32 = exp.parse().expect("`{:e}` writes a decimal exponent");
-    let (negative, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => (true, m),
-        None => (false, mantissa),
-    };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    if negative {
+    // The significant digits are the mantissa without its point: a lead
+    // digit and the fraction digits.
+    let (lead, frac) = mantissa.split_at(1);
+    let frac = frac.strip_prefix('.').unwrap_or(frac);
+    let n_digits = 1 + frac.len();
+    if x.is_sign_negative() {
         out.push('-');
     }
     // Position of the decimal point relative to the first digit.
@@ -45,29 +71,37 @@ pub fn write_float_repr(out: &mut String, x: f64) {
             for _ in 0..(-decpt) {
                 out.push('0');
             }
-            out.push_str(&digits);
+            out.push_str(lead);
+            out.push_str(frac);
         } else {
             let decpt = decpt as usize;
-            if digits.len() <= decpt {
-                out.push_str(&digits);
-                for _ in digits.len()..decpt {
+            out.push_str(lead);
+            if n_digits <= decpt {
+                out.push_str(frac);
+                for _ in n_digits..decpt {
                     out.push('0');
                 }
                 out.push_str(".0");
             } else {
-                out.push_str(&digits[..decpt]);
+                out.push_str(&frac[..decpt - 1]);
                 out.push('.');
-                out.push_str(&digits[decpt..]);
+                out.push_str(&frac[decpt - 1..]);
             }
         }
     } else {
-        out.push_str(&digits[..1]);
-        if digits.len() > 1 {
+        out.push_str(lead);
+        if !frac.is_empty() {
             out.push('.');
-            out.push_str(&digits[1..]);
+            out.push_str(frac);
         }
         let sign = if exp < 0 { '-' } else { '+' };
-        write!(out, "e{sign}{:02}", exp.unsigned_abs()).expect("writing to a String cannot fail");
+        let e = exp.unsigned_abs();
+        out.push('e');
+        out.push(sign);
+        if e < 10 {
+            out.push('0');
+        }
+        write!(out, "{e}").expect("writing to a String cannot fail");
     }
 }
 
@@ -98,9 +132,75 @@ mod tests {
             (f64::NAN, "nan"),
             (f64::INFINITY, "inf"),
             (f64::NEG_INFINITY, "-inf"),
+            (-1.5e-7, "-1.5e-07"),
+            (-123.0, "-123.0"),
+            (1.25e100, "1.25e+100"),
+            (-2.2250738585072014e-308, "-2.2250738585072014e-308"),
+            (0.001234, "0.001234"),
+            (1234567890123456.7, "1234567890123456.8"),
         ];
         for (x, want) in cases {
             assert_eq!(float_repr(*x), *want, "repr({x:?})");
+        }
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use super::float_repr;
+    use proptest::prelude::*;
+
+    /// The plain construction from `format!("{:e}")`, allocating freely: the
+    /// digits without the point, then the point placed as Python places it.
+    fn plain_repr(x: f64) -> String {
+        if !x.is_finite() {
+            return float_repr(x);
+        }
+        let sci = format!("{x:e}");
+        let (mantissa, exp) = sci.split_once('e').unwrap();
+        let exp: i32 = exp.parse().unwrap();
+        let (sign, mantissa) = match mantissa.strip_prefix('-') {
+            Some(m) => ("-", m),
+            None => ("", mantissa),
+        };
+        let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+        let decpt = exp + 1;
+        let body = if decpt > -4 && decpt <= 16 {
+            if decpt <= 0 {
+                format!("0.{}{digits}", "0".repeat((-decpt) as usize))
+            } else if digits.len() <= decpt as usize {
+                format!("{digits}{}.0", "0".repeat(decpt as usize - digits.len()))
+            } else {
+                let (a, b) = digits.split_at(decpt as usize);
+                format!("{a}.{b}")
+            }
+        } else {
+            let (a, b) = digits.split_at(1);
+            let point = if b.is_empty() { "" } else { "." };
+            let esign = if exp < 0 { '-' } else { '+' };
+            format!("{a}{point}{b}e{esign}{:02}", exp.unsigned_abs())
+        };
+        format!("{sign}{body}")
+    }
+
+    proptest! {
+        #[test]
+        fn any_double_matches_the_plain_construction(bits in any::<u64>()) {
+            let x = f64::from_bits(bits);
+            prop_assert_eq!(float_repr(x), plain_repr(x));
+        }
+
+        #[test]
+        fn repr_round_trips(bits in any::<u64>()) {
+            let x = f64::from_bits(bits);
+            prop_assume!(x.is_finite());
+            prop_assert_eq!(float_repr(x).parse::<f64>().unwrap().to_bits(), x.to_bits());
+        }
+
+        #[test]
+        fn short_decimals_match(m in -99_999_999i64..99_999_999, e in -30i32..30) {
+            let x = m as f64 * 10f64.powi(e);
+            prop_assert_eq!(float_repr(x), plain_repr(x));
         }
     }
 }

@@ -91,6 +91,14 @@ impl PyInt {
         }
     }
 
+    /// The value as an `i64`, if it fits.
+    pub fn to_i64(&self) -> Option<i64> {
+        match self.0 {
+            IntRepr::Small(v) => Some(v),
+            IntRepr::Big(_) => None,
+        }
+    }
+
     /// Whether the integer is zero (Python truthiness).
     pub fn is_zero(&self) -> bool {
         matches!(self.0, IntRepr::Small(0))

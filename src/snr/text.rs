@@ -42,6 +42,17 @@ fn space_len(bytes: &[u8]) -> usize {
     }
 }
 
+/// Flags (high bit of the byte) the bytes of `x`, read little-endian, that
+/// may end a word: below 0x21 (ASCII space and controls) or 0x80 and above
+/// (the start or middle of a multi-byte char). The lowest flagged byte is
+/// always such a byte: the subtraction's borrow can only flag bytes above a
+/// truly flagged one.
+fn stop_bytes(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    (x | (x.wrapping_sub(ONES * 0x21) & !x)) & HIGH
+}
+
 /// The words of `text`, split the way Python's `str.split()` splits.
 pub(crate) fn py_split(text: &str) -> PyWords<'_> {
     PyWords { text, pos: 0 }
@@ -73,6 +84,17 @@ impl<'a> Iterator for PyWords<'a> {
         // first byte of one (never a continuation byte) or at the end.
         let start = self.pos;
         while self.pos < bytes.len() {
+            // Eight bytes at a time while none of them can end the word.
+            if let Some(chunk) = bytes.get(self.pos..self.pos + 8) {
+                let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+                let stops = stop_bytes(x);
+                if stops == 0 {
+                    self.pos += 8;
+                    continue;
+                }
+                // The lowest flag is exact (see `stop_bytes`).
+                self.pos += (stops.trailing_zeros() / 8) as usize;
+            }
             // Printable ASCII (the bulk of text) is never whitespace.
             if matches!(bytes[self.pos], 0x21..=0x7F) {
                 self.pos += 1;
@@ -170,6 +192,23 @@ mod tests {
     fn information_separators_split_like_python() {
         let words: Vec<_> = py_split("x\u{1f}sep a\u{85}b\u{a0}c\u{2028}d").collect();
         assert_eq!(words, ["x", "sep", "a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn stop_bytes_flag_exactly_the_first_stop() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut chunk = *b"abcdefgh";
+                chunk[at] = b;
+                let stops = stop_bytes(u64::from_le_bytes(chunk));
+                let is_stop = !(0x21..0x80).contains(&b);
+                if is_stop {
+                    assert_eq!(stops.trailing_zeros() / 8, at as u32, "{b:#x} at {at}");
+                } else {
+                    assert_eq!(stops, 0, "{b:#x} at {at}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -15,4 +15,4 @@ pub use comment::{
     COMMENT_LIMIT, Entry, Links, MARKER, MIN_LIMIT, STEP_SUMMARY_LIMIT, Summary, render,
     render_within,
 };
-pub use github::{Client, PostError, Posted, Retry};
+pub use github::{ACTIONS_BOT, Client, PostError, Posted, Retry};

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod collect;
 pub mod commands;
 pub mod dashboard;
+pub mod fuzzing;
 pub mod history;
 pub mod judge;
 pub mod model;

@@ -8,6 +8,7 @@ pub mod collect;
 pub mod commands;
 pub mod config;
 pub mod dashboard;
+pub mod fuzzing;
 pub mod history;
 pub mod judge;
 pub mod model;

@@ -1,13 +1,14 @@
 //! The PR-comment client against a fake GitHub API on 127.0.0.1: the
-//! requests it makes (method, path, headers, body) and how it meets each
-//! failure (403, 5xx then success, 5xx forever, a server that hangs).
+//! requests it makes (method, path, headers, body), whose marked comment
+//! it updates (only the token account's), and how it meets each failure
+//! (403, 5xx then success, 5xx forever, a server that hangs).
 
 mod common;
 
 use std::time::Duration;
 
 use common::fake_github::{FakeGithub, Request};
-use harness::publish::{Client, MARKER, PostError, Posted, Retry};
+use harness::publish::{ACTIONS_BOT, Client, MARKER, PostError, Posted, Retry};
 
 fn quick(attempts: u32) -> Retry {
     Retry {
@@ -55,23 +56,154 @@ fn first_publish_creates_the_comment() {
     seen.iter().for_each(check_headers);
 }
 
+/// A comment as the API lists it.
+fn comment(id: u64, login: &str, body: &str) -> serde_json::Value {
+    serde_json::json!({"id": id, "user": {"login": login, "type": "User"}, "body": body})
+}
+
+/// A fake API whose token is `user` (`None`: `/user` answers 403, as for
+/// the Actions token) and whose pull request has `comments`.
+fn pull_request(user: Option<&'static str>, comments: Vec<serde_json::Value>) -> FakeGithub {
+    let list = serde_json::Value::Array(comments).to_string();
+    FakeGithub::start(move |r, _| match (r.method.as_str(), r.path.as_str()) {
+        ("GET", "/user") => Some(match user {
+            Some(login) => (200, format!(r#"{{"login": "{login}", "id": 1}}"#)),
+            None => (
+                403,
+                r#"{"message": "Resource not accessible by integration"}"#.into(),
+            ),
+        }),
+        ("GET", _) => Some((200, list.clone())),
+        ("PATCH", p) => Some((200, format!(r#"{{"id": {}}}"#, p.rsplit('/').next()?))),
+        _ => Some((201, r#"{"id": 77}"#.into())),
+    })
+}
+
+fn calls(gh: &FakeGithub) -> Vec<(String, String)> {
+    gh.seen().into_iter().map(|r| (r.method, r.path)).collect()
+}
+
+fn s(a: &str, b: &str) -> (String, String) {
+    (a.to_owned(), b.to_owned())
+}
+
 #[test]
 fn later_publishes_update_the_marked_comment_in_place() {
-    let gh = FakeGithub::start(|r, _| match r.method.as_str() {
-        "GET" => Some((
-            200,
-            format!(r#"[{{"id": 1, "body": "hi"}}, {{"id": 9, "body": "{MARKER}\nold"}}]"#),
-        )),
-        _ => Some((200, r#"{"id": 9}"#.into())),
-    });
+    let marked = format!("{MARKER}\nold");
+    let gh = pull_request(
+        Some("bot"),
+        vec![comment(1, "alice", "hi"), comment(9, "bot", &marked)],
+    );
     let client = Client::new(&gh.url, "sekrit", quick(3)).unwrap();
     let posted = client.upsert_comment("acme/widget", 42, "new").unwrap();
     assert_eq!(posted, Posted::Updated(9));
     let seen = gh.seen();
-    assert_eq!(seen[1].method, "PATCH");
-    assert_eq!(seen[1].path, "/repos/acme/widget/issues/comments/9");
-    assert_eq!(seen[1].body, r#"{"body":"new"}"#);
-    check_headers(&seen[1]);
+    assert_eq!(
+        calls(&gh),
+        [
+            s("GET", LIST),
+            s("GET", "/user"),
+            s("PATCH", "/repos/acme/widget/issues/comments/9")
+        ]
+    );
+    assert_eq!(seen[2].body, r#"{"body":"new"}"#);
+    seen.iter().for_each(check_headers);
+}
+
+#[test]
+fn marker_comment_by_another_account_is_not_edited() {
+    let marked = format!("{MARKER}\n## Benchmarks: no regression");
+    let gh = pull_request(Some("bot"), vec![comment(5, "mallory", &marked)]);
+    let client = Client::new(&gh.url, "sekrit", quick(3)).unwrap();
+    let body = format!("{MARKER}\nREGRESSION");
+    assert_eq!(
+        client.upsert_comment("acme/widget", 42, &body).unwrap(),
+        Posted::Created(77)
+    );
+    let seen = calls(&gh);
+    assert_eq!(
+        seen,
+        [
+            s("GET", LIST),
+            s("GET", "/user"),
+            s("POST", "/repos/acme/widget/issues/42/comments")
+        ]
+    );
+    assert!(seen.iter().all(|(m, _)| m != "PATCH"));
+}
+
+#[test]
+fn the_token_accounts_comment_is_updated_and_mallorys_left_alone() {
+    let marked = format!("{MARKER}\nold");
+    let gh = pull_request(
+        Some("Bot"),
+        vec![comment(5, "mallory", &marked), comment(8, "bot", &marked)],
+    );
+    let client = Client::new(&gh.url, "sekrit", quick(3)).unwrap();
+    assert_eq!(
+        client.upsert_comment("acme/widget", 42, "x").unwrap(),
+        Posted::Updated(8),
+        "logins compare without case, as on GitHub"
+    );
+    assert_eq!(
+        calls(&gh).last().unwrap(),
+        &s("PATCH", "/repos/acme/widget/issues/comments/8")
+    );
+}
+
+#[test]
+fn the_actions_token_updates_only_github_actions_bot_comments() {
+    let marked = format!("{MARKER}\nold");
+    let gh = pull_request(
+        None,
+        vec![
+            comment(5, "mallory", &marked),
+            comment(6, ACTIONS_BOT, &marked),
+        ],
+    );
+    let client = Client::new(&gh.url, "sekrit", quick(3)).unwrap();
+    assert_eq!(
+        client.upsert_comment("acme/widget", 42, "x").unwrap(),
+        Posted::Updated(6)
+    );
+    let gh = pull_request(None, vec![comment(5, "mallory", &marked)]);
+    let client = Client::new(&gh.url, "sekrit", quick(3)).unwrap();
+    assert_eq!(
+        client.upsert_comment("acme/widget", 42, "x").unwrap(),
+        Posted::Created(77)
+    );
+    assert!(calls(&gh).iter().all(|(m, _)| m != "PATCH"));
+}
+
+#[test]
+fn a_named_comment_author_is_trusted_without_asking_the_api() {
+    let marked = format!("{MARKER}\nold");
+    let gh = pull_request(
+        Some("bot"),
+        vec![
+            comment(5, "bot", &marked),
+            comment(7, "my-app[bot]", &marked),
+        ],
+    );
+    let client = Client::new(&gh.url, "sekrit", quick(3))
+        .unwrap()
+        .comment_author("my-app[bot]");
+    assert_eq!(
+        client.upsert_comment("acme/widget", 42, "x").unwrap(),
+        Posted::Updated(7)
+    );
+    assert!(calls(&gh).iter().all(|(_, p)| p != "/user"));
+}
+
+#[test]
+fn without_a_marked_comment_the_account_is_not_looked_up() {
+    let gh = pull_request(Some("bot"), vec![comment(1, "alice", "hi")]);
+    let client = Client::new(&gh.url, "sekrit", quick(3)).unwrap();
+    assert_eq!(
+        client.upsert_comment("acme/widget", 42, "x").unwrap(),
+        Posted::Created(77)
+    );
+    assert_eq!(calls(&gh).len(), 2);
 }
 
 #[test]

@@ -5,6 +5,9 @@
 //! (403), after 5xx answers on every retry, or on a timeout, it prints a
 //! `::warning` and goes on. The exit code is the verdict's, so a comment
 //! that could not be posted never hides a regression nor invents one.
+//!
+//! The comment is fitted to GitHub's comment limit and the job summary to
+//! the step-summary limit, each keeping every regression it can.
 
 use std::io::Write;
 
@@ -14,7 +17,10 @@ use super::check::report;
 use super::common::Outcome;
 use super::{PublishConfig, PublishSource};
 use crate::judge::Comparison;
-use crate::publish::{Client, PostError, Posted, Summary, annotations, render};
+use crate::publish::{
+    Client, MIN_LIMIT, PostError, Posted, STEP_SUMMARY_LIMIT, Summary, annotations, render,
+    render_within, warning,
+};
 
 /// Publishes and returns the verdict's exit code.
 pub fn publish(c: &PublishConfig) -> anyhow::Result<Outcome> {
@@ -38,18 +44,11 @@ pub fn publish(c: &PublishConfig) -> anyhow::Result<Outcome> {
         out.push_str(&a);
         out.push('\n');
     }
-    if let Some(path) = &c.step_summary {
-        let written = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .and_then(|mut f| f.write_all(format!("{body}\n").as_bytes()));
-        if let Err(e) = written {
-            out.push_str(&format!(
-                "::warning::cannot write the job summary {}: {e}\n",
-                path.display()
-            ));
-        }
+    if let Some(path) = &c.step_summary
+        && let Err(e) = step_summary(path, &summary, &c.links)
+    {
+        out.push_str(&warning("job summary not written", &e));
+        out.push('\n');
     }
     match post(c, &body) {
         Ok((Posted::Created(id), target)) => {
@@ -58,10 +57,10 @@ pub fn publish(c: &PublishConfig) -> anyhow::Result<Outcome> {
         Ok((Posted::Updated(id), target)) => {
             out.push_str(&format!("updated comment {id} on {target}\n"))
         }
-        Err(why) => out.push_str(&format!(
-            "::warning title=PR comment not posted::{}\n",
-            why.replace('\n', " ")
-        )),
+        Err(why) => {
+            out.push_str(&warning("PR comment not posted", &why));
+            out.push('\n');
+        }
     }
     if c.print_body {
         out.push_str(&body);
@@ -70,6 +69,38 @@ pub fn publish(c: &PublishConfig) -> anyhow::Result<Outcome> {
         stdout: out,
         code: u8::from(summary.failed()),
     })
+}
+
+/// Appends the summary to the job summary file, within what is left of
+/// the step's limit (the file may already hold lines written earlier in
+/// the step); the
+/// error is the warning's text.
+fn step_summary(
+    path: &std::path::Path,
+    summary: &Summary,
+    links: &crate::publish::Links,
+) -> Result<(), String> {
+    let used = match std::fs::metadata(path) {
+        Ok(m) => usize::try_from(m.len()).unwrap_or(usize::MAX),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let room = STEP_SUMMARY_LIMIT.saturating_sub(used);
+    if room < MIN_LIMIT {
+        return Err(format!(
+            "{}: already {used} bytes, no room left under the {STEP_SUMMARY_LIMIT}-byte limit",
+            path.display()
+        ));
+    }
+    // One write of the whole text: the runner reads the file after the
+    // step, so there is no reader to see half of it.
+    let text = format!("{}\n", render_within(summary, links, room - 1));
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Posts the comment; the error is the warning's text.

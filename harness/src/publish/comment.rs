@@ -1,12 +1,44 @@
-//! The PR comment as Markdown: regressions first, then improvements, the
-//! rest folded in `<details>`, with links to the dashboard and to each
-//! regressed bench's flamegraph. A hidden [`MARKER`] lets the next run find
-//! and update the same comment instead of adding another.
+//! The PR comment as Markdown: regressions first (most severe first),
+//! then improvements, the rest folded in `<details>`, with links to the
+//! dashboard and to each regressed bench's flamegraph. A hidden [`MARKER`]
+//! lets the next run find and update the same comment instead of adding
+//! another.
+//!
+//! Every text a pull request can choose (bench ids, metric names,
+//! revisions, commit ids, warnings) goes through [`super::escape`] for its
+//! place, and the whole text fits a size limit ([`super::layout`]).
 
+use super::escape::{clip, code_span, text, url, url_path};
+use super::layout::{Section, fit};
 use crate::judge::{Comparison, PairedRow, Report, Row, Verdict, show};
 
 /// Hidden first line that identifies the harness's comment.
 pub const MARKER: &str = "<!-- bizra-harness -->";
+
+/// Largest comment, in bytes. GitHub refuses a comment body over 65,536
+/// characters (a 422); counting bytes, which are never fewer than
+/// characters, and keeping 5,536 spare leaves room for any difference in
+/// how GitHub counts (line endings, normalisation).
+pub const COMMENT_LIMIT: usize = 60_000;
+
+/// Largest job summary, in bytes. GitHub drops a step's summary over
+/// 1 MiB (1,048,576 bytes); 1,000,000 leaves room for the lines other
+/// tools add to the same step's file.
+pub const STEP_SUMMARY_LIMIT: usize = 1_000_000;
+
+/// Smallest limit [`render_within`] honours: the headings, the title and
+/// the foot always fit in it.
+pub const MIN_LIMIT: usize = 4_096;
+
+/// Characters shown of one field (bench id, metric, value, list item);
+/// longer text is cut with `…`.
+const FIELD: usize = 200;
+/// Characters shown of a `why`.
+const WHY: usize = 400;
+/// Characters shown of a warning.
+const WARNING: usize = 600;
+/// Characters shown of a revision or run id in the title.
+const NAME: usize = FIELD;
 
 /// One bench and metric as shown in the comment.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,12 +57,15 @@ pub struct Entry {
     pub verdict: Verdict,
     /// Why.
     pub why: String,
+    /// New over base, when known: orders the regressions by size.
+    pub ratio: Option<f64>,
 }
 
 /// What a comment reports, from a comparison or a check.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Summary {
-    /// Heading, e.g. `main (abc) → HEAD (def)`.
+    /// Heading as Markdown, e.g. `` `main` (abc) → `HEAD` (def) ``; the
+    /// `From` conversions escape the names in it.
     pub title: String,
     /// Every judged bench and metric.
     pub entries: Vec<Entry>,
@@ -63,8 +98,9 @@ fn pct(x: f64) -> String {
     format!("{:+.1}%", (x - 1.0) * 100.0)
 }
 
-fn short(c: &str) -> &str {
-    &c[..c.len().min(10)]
+/// A commit id cut to 10 characters, as plain text.
+fn short(c: &str) -> String {
+    text(&c.chars().take(10).collect::<String>())
 }
 
 impl From<&PairedRow> for Entry {
@@ -81,6 +117,7 @@ impl From<&PairedRow> for Entry {
             },
             verdict: r.verdict,
             why: r.why.join("; "),
+            ratio: r.ratio,
         }
     }
 }
@@ -89,10 +126,10 @@ impl From<&Comparison> for Summary {
     fn from(c: &Comparison) -> Summary {
         Summary {
             title: format!(
-                "`{}` ({}) → `{}` ({}), {} interleaved rounds",
-                c.base.rev,
+                "{} ({}) → {} ({}), {} interleaved rounds",
+                code_span(&clip(&c.base.rev, NAME), false),
                 short(&c.base.commit),
-                c.head.rev,
+                code_span(&clip(&c.head.rev, NAME), false),
                 short(&c.head.commit),
                 c.rounds
             ),
@@ -117,6 +154,7 @@ impl From<&Row> for Entry {
             }),
             verdict: r.verdict,
             why: r.why.join("; "),
+            ratio: r.change.map(|c| c.ratio),
         }
     }
 }
@@ -126,10 +164,13 @@ impl From<&Report> for Summary {
         Summary {
             title: format!(
                 "run {} against {}",
-                r.run_id,
+                code_span(&clip(&r.run_id, NAME), false),
                 r.baseline
                     .as_ref()
-                    .map_or("its history".to_owned(), |b| format!("saved baseline {b}"))
+                    .map_or("its history".to_owned(), |b| format!(
+                        "saved baseline {}",
+                        code_span(&clip(b, NAME), false)
+                    ))
             ),
             entries: r.rows.iter().map(Entry::from).collect(),
             added: Vec::new(),
@@ -139,38 +180,132 @@ impl From<&Report> for Summary {
     }
 }
 
-/// Escapes a table cell.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+/// Most severe first: a broken gate before a regression, then the larger
+/// change (in log ratio, so halving counts as much as doubling), then by
+/// bench id for a stable order.
+fn most_severe_first(a: &&Entry, b: &&Entry) -> std::cmp::Ordering {
+    let size = |e: &Entry| {
+        e.ratio
+            .filter(|r| r.is_finite() && *r > 0.0)
+            .map_or(0.0, |r| r.ln().abs())
+    };
+    b.verdict
+        .cmp(&a.verdict)
+        .then(size(b).total_cmp(&size(a)))
+        .then(a.bench.cmp(&b.bench))
 }
 
-fn table(out: &mut String, entries: &[&Entry], links: &Links, flame: bool) {
-    out.push_str("| bench | metric | base | head | change (95% CI) | verdict | why |\n");
-    out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
-    for e in entries {
-        let mut bench = format!("`{}`", cell(&e.bench));
-        if let (true, Some(base)) = (flame, &links.flamegraphs) {
+/// One table row, every untrusted field escaped for its place.
+fn row(e: &Entry, links: &Links, flame: bool) -> String {
+    let mut bench = code_span(&clip(&e.bench, FIELD), true);
+    if let (true, Some(base)) = (flame, &links.flamegraphs) {
+        // A link only for an id shown whole and safe as a path.
+        if let (false, Some(path)) = (e.bench.chars().count() > FIELD, url_path(&e.bench)) {
             bench.push_str(&format!(
-                " ([flamegraph]({}/{}/profile/flamegraph.svg))",
-                base.trim_end_matches('/'),
-                e.bench
+                " ([flamegraph]({}/{path}/profile/flamegraph.svg))",
+                url(base.trim_end_matches('/'))
             ));
         }
-        out.push_str(&format!(
-            "| {bench} | {} | {} | {} | {} | {} | {} |\n",
-            cell(&e.metric),
-            cell(&e.base),
-            cell(&e.head),
-            cell(&e.change),
-            e.verdict.name(),
-            cell(&e.why)
-        ));
+    }
+    format!(
+        "| {bench} | {} | {} | {} | {} | {} | {} |\n",
+        text(&clip(&e.metric, FIELD)),
+        text(&clip(&e.base, FIELD)),
+        text(&clip(&e.head, FIELD)),
+        text(&clip(&e.change, FIELD)),
+        e.verdict.name(),
+        text(&clip(&e.why, WHY))
+    )
+}
+
+const TABLE_HEAD: &str = "| bench | metric | base | head | change (95% CI) | verdict | why |\n\
+                          | --- | --- | --- | --- | --- | --- | --- |\n";
+
+fn table(open: String, close: &str, entries: &[&Entry], links: &Links, flame: bool) -> Section {
+    Section {
+        open,
+        before: TABLE_HEAD.into(),
+        rows: entries.iter().map(|e| row(e, links, flame)).collect(),
+        sep: "",
+        // A blank line ends the table before the note.
+        after: "\n".into(),
+        note: |shown, left| {
+            if shown == 0 {
+                format!("_{left} not shown._\n\n")
+            } else {
+                format!("_… and {left} more not shown._\n\n")
+            }
+        },
+        close: close.into(),
+        shown: 0,
     }
 }
 
-/// The comment's Markdown, starting with [`MARKER`].
+fn list(label: &str, items: &[String]) -> Section {
+    Section {
+        open: format!("{label}: "),
+        before: String::new(),
+        rows: items.iter().map(|i| text(&clip(i, FIELD))).collect(),
+        sep: ", ",
+        after: String::new(),
+        note: |shown, left| {
+            if shown == 0 {
+                format!("{left} not shown")
+            } else {
+                format!(", … and {left} more")
+            }
+        },
+        close: "\n\n".into(),
+        shown: 0,
+    }
+}
+
+fn warnings(items: &[String]) -> Section {
+    Section {
+        open: String::new(),
+        before: String::new(),
+        rows: items
+            .iter()
+            .map(|w| format!("> warning: {}\n\n", text(&clip(w, WARNING))))
+            .collect(),
+        sep: "",
+        after: String::new(),
+        note: |_, left| format!("> {left} more warnings not shown.\n\n"),
+        close: String::new(),
+        shown: 0,
+    }
+}
+
+/// The end of the text: what was left out, and the dashboard.
+fn foot(left_out: usize, links: &Links) -> String {
+    let mut f = String::new();
+    if left_out > 0 {
+        f.push_str(&format!(
+            "_{left_out} rows left out to stay within GitHub's size limit; \
+             the run's artefacts (`compare.json`) hold every row._\n\n"
+        ));
+    }
+    if let Some(d) = &links.dashboard {
+        f.push_str(&format!("[Dashboard]({})\n", url(d)));
+    }
+    f
+}
+
+/// The comment's Markdown, starting with [`MARKER`], within
+/// [`COMMENT_LIMIT`].
 pub fn render(s: &Summary, links: &Links) -> String {
-    let bad: Vec<&Entry> = s.entries.iter().filter(|e| e.verdict.fails()).collect();
+    render_within(s, links, COMMENT_LIMIT)
+}
+
+/// The Markdown within `limit` bytes (at least [`MIN_LIMIT`]): every
+/// section's heading and count, then as many rows as fit, given to
+/// regressions (most severe first), warnings, improvements, added and
+/// removed benches, and unchanged ones, in that order; each section says
+/// how many of its rows it left out.
+pub fn render_within(s: &Summary, links: &Links, limit: usize) -> String {
+    let limit = limit.max(MIN_LIMIT);
+    let mut bad: Vec<&Entry> = s.entries.iter().filter(|e| e.verdict.fails()).collect();
+    bad.sort_by(most_severe_first);
     let good: Vec<&Entry> = s
         .entries
         .iter()
@@ -181,75 +316,51 @@ pub fn render(s: &Summary, links: &Links) -> String {
         .iter()
         .filter(|e| !e.verdict.fails() && e.verdict != Verdict::Improved)
         .collect();
-    let mut out = format!("{MARKER}\n## Benchmarks: ");
-    out.push_str(if bad.is_empty() {
+    let status = if bad.is_empty() {
         "no regression"
     } else {
         "REGRESSION"
-    });
-    out.push_str(&format!("\n\n{}\n\n", s.title));
+    };
+    let head = format!("{MARKER}\n## Benchmarks: {status}\n\n{}\n\n", s.title);
+
+    // (section, priority): lower priority numbers get rows first.
+    let mut parts: Vec<(Section, u8)> = Vec::new();
     if !bad.is_empty() {
-        out.push_str(&format!("### Regressions ({})\n\n", bad.len()));
-        table(&mut out, &bad, links, true);
-        out.push('\n');
+        let open = format!("### Regressions ({})\n\n", bad.len());
+        parts.push((table(open, "", &bad, links, true), 0));
     }
     if !good.is_empty() {
-        out.push_str(&format!("### Improvements ({})\n\n", good.len()));
-        table(&mut out, &good, links, false);
-        out.push('\n');
+        let open = format!("### Improvements ({})\n\n", good.len());
+        parts.push((table(open, "", &good, links, false), 2));
     }
     if !rest.is_empty() {
-        out.push_str(&format!(
-            "<details><summary>Unchanged ({})</summary>\n\n",
-            rest.len()
-        ));
-        table(&mut out, &rest, links, false);
-        out.push_str("\n</details>\n\n");
+        let open = format!("<details><summary>Unchanged ({})</summary>\n\n", rest.len());
+        parts.push((table(open, "</details>\n\n", &rest, links, false), 5));
     }
     if !s.added.is_empty() {
-        out.push_str(&format!("Added: {}\n\n", s.added.join(", ")));
+        parts.push((list("Added", &s.added), 3));
     }
     if !s.removed.is_empty() {
-        out.push_str(&format!("Removed: {}\n\n", s.removed.join(", ")));
+        parts.push((list("Removed", &s.removed), 4));
     }
-    for w in &s.warnings {
-        out.push_str(&format!("> warning: {}\n\n", cell(w)));
+    if !s.warnings.is_empty() {
+        parts.push((warnings(&s.warnings), 1));
     }
-    if let Some(d) = &links.dashboard {
-        out.push_str(&format!("[Dashboard]({d})\n"));
-    }
-    out
-}
+    let mut priority: Vec<usize> = (0..parts.len()).collect();
+    priority.sort_by_key(|&i| parts[i].1);
+    let mut sections: Vec<Section> = parts.into_iter().map(|(s, _)| s).collect();
+    let all: usize = sections.iter().map(|s| s.rows.len()).sum();
+    // Room for the longest foot: its count has at most as many digits as
+    // the number of rows.
+    let fixed = head.len() + foot(all, links).len();
+    fit(limit, fixed, &mut sections, &priority);
 
-/// Escapes a workflow-command message (`%`, CR and LF, as the runner
-/// expects).
-fn escape(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// `::error` for each failing entry and `::warning` for each warn, in the
-/// runner's workflow-command syntax.
-pub fn annotations(s: &Summary) -> Vec<String> {
-    let mut out = Vec::new();
-    for e in &s.entries {
-        let level = if e.verdict.fails() {
-            "error"
-        } else if e.verdict == Verdict::Warn {
-            "warning"
-        } else {
-            continue;
-        };
-        out.push(format!(
-            "::{level} title={}::{} ({}) {}: {}",
-            escape(&format!("{} {}", e.bench, e.verdict.name())).replace([':', ','], " "),
-            escape(&e.bench),
-            escape(&e.metric),
-            escape(&e.change),
-            escape(&e.why)
-        ));
+    let mut out = head;
+    for section in &sections {
+        section.render(&mut out);
     }
+    let left_out = sections.iter().map(Section::left_out).sum();
+    out.push_str(&foot(left_out, links));
     out
 }
 
@@ -266,6 +377,7 @@ mod tests {
             change: "+10.0%".into(),
             verdict,
             why: "a|b".into(),
+            ratio: Some(1.1),
         }
     }
 
@@ -300,18 +412,5 @@ mod tests {
         assert!(text.contains("a\\|b"), "cells are escaped");
         assert!(text.contains("Added: new/x/1"));
         assert!(text.contains("[Dashboard](https://example.invalid/d)"));
-    }
-
-    #[test]
-    fn only_failures_and_warnings_are_annotated() {
-        let mut s = summary();
-        s.entries.push(entry("warm/x/1", Verdict::Warn));
-        let a = annotations(&s);
-        assert_eq!(a.len(), 2);
-        assert!(
-            a[0].starts_with("::error title=slow/x/1 REGRESSED::slow/x/1"),
-            "{a:?}"
-        );
-        assert!(a[1].starts_with("::warning "));
     }
 }

@@ -2,6 +2,14 @@
 //! carries [`super::MARKER`] on the pull request, update it if found,
 //! create it otherwise.
 //!
+//! Only a comment written by the token's own account is updated: anyone
+//! can post a comment holding the marker, and editing theirs would put the
+//! verdict under their name (or let them make the harness edit text it
+//! never wrote). The account is `GET /user`'s `login`; the Actions token
+//! cannot read `/user` (403), and its comments are by [`ACTIONS_BOT`].
+//! [`Client::comment_author`] names the account outright (a GitHub App's
+//! `<slug>[bot]`).
+//!
 //! Retries: a 5xx, a 429 or a transport failure (refused connection,
 //! timeout) is retried with exponential back-off; any other 4xx is final,
 //! since repeating a 403 from a fork's read-only token cannot help.
@@ -19,6 +27,9 @@ const ACCEPT: &str = "application/vnd.github+json";
 const API_VERSION: &str = "2022-11-28";
 /// Comment pages read when looking for the marker (100 per page).
 const MAX_PAGES: u32 = 10;
+
+/// The account behind the Actions token (`GITHUB_TOKEN` in a workflow).
+pub const ACTIONS_BOT: &str = "github-actions[bot]";
 
 /// How often and how patiently to retry.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -102,6 +113,7 @@ pub struct Client {
     token: String,
     http: Http,
     retry: Retry,
+    author: Option<String>,
 }
 
 impl Client {
@@ -123,7 +135,37 @@ impl Client {
             token: token.to_owned(),
             http,
             retry,
+            author: None,
         })
+    }
+
+    /// Updates only comments by `login` instead of asking `GET /user`
+    /// which account the token is.
+    pub fn comment_author(mut self, login: &str) -> Client {
+        self.author = Some(login.to_owned());
+        self
+    }
+
+    /// The login whose comments may be updated: the one given, else
+    /// `GET /user`'s, else [`ACTIONS_BOT`] when the token may not read
+    /// `/user` (403, as for the Actions token).
+    fn author(&self) -> Result<String, PostError> {
+        if let Some(a) = &self.author {
+            return Ok(a.clone());
+        }
+        let url = format!("{}/user", self.api);
+        match self.send(Method::GET, &url, None) {
+            Ok(user) => user["login"]
+                .as_str()
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .ok_or(PostError::BadAnswer {
+                    url,
+                    message: "no login".into(),
+                }),
+            Err(PostError::Refused { status: 403, .. }) => Ok(ACTIONS_BOT.to_owned()),
+            Err(e) => Err(e),
+        }
     }
 
     /// Creates the marked comment on pull request `pr` of `repo`
@@ -144,8 +186,11 @@ impl Client {
         Ok(Posted::Created(id))
     }
 
-    /// The id of the first comment whose body holds the marker.
+    /// The id of the first comment whose body holds the marker and whose
+    /// author is the token's account. The account is looked up only once
+    /// a marked comment is seen.
     fn find_marked(&self, repo: &str, pr: u64) -> Result<Option<u64>, PostError> {
+        let mut me: Option<String> = None;
         for page in 1..=MAX_PAGES {
             let url = format!(
                 "{}/repos/{repo}/issues/{pr}/comments?per_page=100&page={page}",
@@ -156,11 +201,19 @@ impl Client {
                 url: url.clone(),
                 message: "not a list of comments".into(),
             })?;
-            let found = list
-                .iter()
-                .find(|c| c["body"].as_str().is_some_and(|b| b.contains(MARKER)));
-            if let Some(id) = found.and_then(|c| c["id"].as_u64()) {
-                return Ok(Some(id));
+            for c in list {
+                if !c["body"].as_str().is_some_and(|b| b.contains(MARKER)) {
+                    continue;
+                }
+                if me.is_none() {
+                    me = Some(self.author()?);
+                }
+                let by = c["user"]["login"].as_str().unwrap_or_default();
+                // Logins are case-insensitive on GitHub.
+                let mine = me.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(by));
+                if let (true, Some(id)) = (mine, c["id"].as_u64()) {
+                    return Ok(Some(id));
+                }
             }
             if list.len() < 100 {
                 break;

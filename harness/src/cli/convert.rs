@@ -214,6 +214,7 @@ fn publish(a: PublishArgs) -> Result<Command, String> {
             timeout: std::time::Duration::from_secs_f64(a.timeout),
         },
         print_body: a.print,
+        comment_author: a.comment_author,
     }))
 }
 

@@ -334,6 +334,11 @@ struct PublishArgs {
     /// Also print the comment's Markdown.
     #[arg(long)]
     print: bool,
+    /// The account whose marked comment may be updated [default: the
+    /// token's own, from the API; `github-actions[bot]` for the Actions
+    /// token]. Anyone else's comment is left alone.
+    #[arg(long, value_name = "LOGIN")]
+    comment_author: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -292,6 +292,9 @@ pub struct PublishConfig {
     pub retry: crate::publish::Retry,
     /// Also print the comment's Markdown.
     pub print_body: bool,
+    /// The account whose marked comment may be updated; `None`: the
+    /// token's own.
+    pub comment_author: Option<String>,
 }
 
 /// `harness report`.

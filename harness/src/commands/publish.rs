@@ -111,7 +111,10 @@ fn post(c: &PublishConfig, body: &str) -> Result<(Posted, String), String> {
         .ok_or("no --repo and no GITHUB_REPOSITORY")?;
     let pr = c.pr.ok_or("no --pr and GITHUB_REF is not a pull request")?;
     let token = c.token.as_deref().ok_or(PostError::NoToken.to_string())?;
-    let client = Client::new(&c.api, token, c.retry).map_err(|e| e.to_string())?;
+    let mut client = Client::new(&c.api, token, c.retry).map_err(|e| e.to_string())?;
+    if let Some(login) = &c.comment_author {
+        client = client.comment_author(login);
+    }
     client
         .upsert_comment(repo, pr, body)
         .map(|p| (p, format!("{repo}#{pr}")))

@@ -126,7 +126,7 @@ impl From<&Comparison> for Summary {
     fn from(c: &Comparison) -> Summary {
         Summary {
             title: format!(
-                "{} ({}) → {} ({}), {} interleaved rounds",
+                "{} ({}) → {} ({}), at most {} paired rounds",
                 code_span(&clip(&c.base.rev, NAME), false),
                 short(&c.base.commit),
                 code_span(&clip(&c.head.rev, NAME), false),
@@ -311,15 +311,22 @@ pub fn render_within(s: &Summary, links: &Links, limit: usize) -> String {
         .iter()
         .filter(|e| e.verdict == Verdict::Improved)
         .collect();
+    let unknown: Vec<&Entry> = s
+        .entries
+        .iter()
+        .filter(|e| e.verdict == Verdict::Unknown)
+        .collect();
     let rest: Vec<&Entry> = s
         .entries
         .iter()
-        .filter(|e| !e.verdict.fails() && e.verdict != Verdict::Improved)
+        .filter(|e| {
+            !e.verdict.fails() && !matches!(e.verdict, Verdict::Improved | Verdict::Unknown)
+        })
         .collect();
-    let status = if bad.is_empty() {
-        "no regression"
-    } else {
-        "REGRESSION"
+    let status = match (bad.is_empty(), unknown.is_empty()) {
+        (false, _) => "REGRESSION".to_owned(),
+        (true, true) => "no regression".to_owned(),
+        (true, false) => format!("no regression shown, {} UNKNOWN", unknown.len()),
     };
     let head = format!("{MARKER}\n## Benchmarks: {status}\n\n{}\n\n", s.title);
 
@@ -328,6 +335,13 @@ pub fn render_within(s: &Summary, links: &Links, limit: usize) -> String {
     if !bad.is_empty() {
         let open = format!("### Regressions ({})\n\n", bad.len());
         parts.push((table(open, "", &bad, links, true), 0));
+    }
+    if !unknown.is_empty() {
+        let open = format!(
+            "### Undecided: UNKNOWN, needs more rounds ({})\n\n",
+            unknown.len()
+        );
+        parts.push((table(open, "", &unknown, links, false), 1));
     }
     if !good.is_empty() {
         let open = format!("### Improvements ({})\n\n", good.len());
@@ -412,5 +426,23 @@ mod tests {
         assert!(text.contains("a\\|b"), "cells are escaped");
         assert!(text.contains("Added: new/x/1"));
         assert!(text.contains("[Dashboard](https://example.invalid/d)"));
+    }
+
+    #[test]
+    fn undecided_benches_are_shown_open_never_folded_with_the_unchanged() {
+        let mut s = summary();
+        s.entries.retain(|e| e.verdict != Verdict::Regressed);
+        s.entries.push(entry("open/x/1", Verdict::Unknown));
+        let text = render(&s, &Links::default());
+        assert!(
+            text.contains("## Benchmarks: no regression shown, 1 UNKNOWN"),
+            "{text}"
+        );
+        let (u, d) = (
+            text.find("### Undecided: UNKNOWN, needs more rounds (1)")
+                .unwrap(),
+            text.find("<details>").unwrap(),
+        );
+        assert!(u < text.find("open/x/1").unwrap() && text.find("open/x/1").unwrap() < d);
     }
 }

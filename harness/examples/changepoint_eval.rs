@@ -130,9 +130,7 @@ fn case(noise: Noise, seed: u64, max_steps: usize) -> Case {
                     let mode = if rng.uniform() < 0.5 { 0.99 } else { 1.01 };
                     level * mode * (1.0 + 0.0025 * rng.normal())
                 }
-                Noise::Trend => {
-                    level * (1.0 + drift * i as f64) * (1.0 + 0.01 * rng.normal())
-                }
+                Noise::Trend => level * (1.0 + drift * i as f64) * (1.0 + 0.01 * rng.normal()),
             }
         })
         .collect();
@@ -302,14 +300,7 @@ fn main() {
     );
     println!(
         "{:20} {:>8} {:>8} {:>9} {:>8} {:>8} {:>14} {:>10}",
-        "noise model",
-        "F1",
-        "nothing",
-        "whole-seg",
-        "PELT",
-        "exact",
-        "no-change hit",
-        "whole/PELT"
+        "noise model", "F1", "nothing", "whole-seg", "PELT", "exact", "no-change hit", "whole/PELT"
     );
     let mut all = [0.0f64; 4];
     let (mut total, mut exact_all, mut found_all) = (0usize, 0usize, 0usize);
@@ -342,7 +333,9 @@ fn main() {
     // Time per 240-run series: a no-change series is one scan; a series
     // with 3 steps is four scans and the re-test.
     let mut rng = Rng::new(42);
-    let flat: Vec<f64> = (0..240).map(|_| 100.0 * (1.0 + 0.01 * rng.normal())).collect();
+    let flat: Vec<f64> = (0..240)
+        .map(|_| 100.0 * (1.0 + 0.01 * rng.normal()))
+        .collect();
     let stepped: Vec<f64> = (0..240)
         .map(|i| {
             let f = [(60, 1.1), (120, 0.9), (180, 1.05)]

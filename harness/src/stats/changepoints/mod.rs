@@ -46,10 +46,13 @@
 //! - σ is never below q/√12, q the quantisation step of the values
 //!   (`resolution`, or the smallest gap between distinct values): rounding
 //!   to a step q alone spreads values by q/√12 (Sheppard's correction).
-//!   This is what keeps integer counts and quantised timers, where most
-//!   successive differences are equal, from having a collapsed noise
-//!   estimate, and what lets a jump after an exactly constant stretch be
-//!   tested at all (σ would otherwise be 0 or undefined).
+//!   σ pooled around each window's own level does not collapse when most
+//!   successive differences are equal (integer counts, quantised timers),
+//!   as a median of first differences does; the floor covers windows that
+//!   are exactly constant, where σ = 0 would make any difference
+//!   infinitely significant (a jump after a constant stretch is then
+//!   tested against the rounding it could be), and lets a stated tick set
+//!   the noise a quantised metric cannot show below.
 //! - [`DEFAULT_MIN_MAGNITUDE`] 3 %: the judge's default minimum effect.
 //! - [`DEFAULT_ALPHA`] 1 %: the judge's default α.
 //! - [`DEFAULT_MIN_SEGMENT`] 2 runs: the judge's "a step needs two runs";

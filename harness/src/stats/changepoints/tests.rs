@@ -309,6 +309,10 @@ fn a_stated_resolution_is_a_floor_on_the_noise() {
     // step of 4 as anything but rounding.
     let v: Vec<f64> = [100.0; 10].into_iter().chain([104.0; 10]).collect();
     assert_eq!(indices(&v, &Options::default()), [10]);
+    // Three runs each side are too few to tell a step from one tick of
+    // rounding (σ = 0 alone would make the jump infinitely significant).
+    let short: Vec<f64> = [100.0; 3].into_iter().chain([104.0; 3]).collect();
+    assert!(indices(&short, &Options::default()).is_empty());
     let coarse = Options {
         resolution: Some(20.0),
         ..Options::default()

@@ -30,6 +30,14 @@
 //! faster than `min_magnitude / window` per run (0.15 %/run at the
 //! defaults); a slower drift gives no point.**
 //!
+//! Chosen on evidence: `examples/changepoint_eval.rs` scores this method,
+//! the same test over whole segments, and PELT with the L2 cost and a
+//! noise estimate from the median absolute first difference on the same
+//! seeded series (figures in `harness/README.md`, "Change points"): all
+//! do well on gaussian noise; whole segments cut drifting series, and
+//! PELT's noise estimate fails on heavy tails, two modes and integer
+//! counts.
+//!
 //! A position qualifies when
 //! - **it is significant:** the two-sided p-value of t, times the number
 //!   of positions tried (Bonferroni over the scan), is at most `alpha`.

@@ -3,6 +3,7 @@
 //! zero spread or non-finite. Each module cites its method and explains
 //! its constants.
 
+pub mod changepoints;
 pub mod describe;
 pub mod fdr;
 pub mod growth;

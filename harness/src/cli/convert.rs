@@ -242,8 +242,8 @@ impl Cli {
                 history: a.history,
             }),
             Sub::Report(a) => {
-                if let Some(u) = a.commit_url.as_ref().filter(|u| !u.contains("{sha}")) {
-                    return Err(format!("--commit-url {u:?} must contain {{sha}}"));
+                if let Some(u) = &a.commit_url {
+                    crate::dashboard::check_commit_url(u).map_err(|e| e.to_string())?;
                 }
                 Command::Report(ReportConfig {
                     check: CheckConfig {

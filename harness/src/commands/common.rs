@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 
-use crate::history;
+use crate::history::{self, LoadOptions, Loaded};
 use crate::judge::{chart_value, show};
 use crate::model::{Run, RunError, read_run};
 use crate::render::Table;
@@ -47,24 +47,40 @@ pub fn read_run_file(path: &Path) -> anyhow::Result<Run> {
 }
 
 /// Loads the history, printing skipped-line warnings to standard error.
+/// A missing or empty history is no runs, as for `check --run FILE`.
 pub fn load_history(path: &Path) -> anyhow::Result<Vec<Run>> {
     let loaded = history::load(path)?;
-    for w in &loaded.warnings {
-        eprintln!("warning: {w}");
-    }
+    warn_skipped(&loaded);
     Ok(loaded.runs)
 }
 
+/// Loads the history for a command that needs its runs: a history with
+/// no readable run (missing, empty, only torn or damaged lines) is the
+/// one error [`history::HistoryError::NoRuns`] naming the file, the same
+/// in every command.
+pub fn history_runs(path: &Path, options: LoadOptions) -> anyhow::Result<Vec<Run>> {
+    let loaded = history::load_runs(path, options)?;
+    warn_skipped(&loaded);
+    Ok(loaded.runs)
+}
+
+fn warn_skipped(loaded: &Loaded) {
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
+}
+
 /// The run named by `--run FILE`, else the history's latest.
-pub fn chosen_run(run: Option<&Path>, history_path: &Path, runs: &[Run]) -> anyhow::Result<Run> {
+pub fn chosen_run(
+    run: Option<&Path>,
+    history_path: &Path,
+    options: LoadOptions,
+) -> anyhow::Result<Run> {
     match run {
         Some(p) => read_run_file(p),
-        None => runs.last().cloned().with_context(|| {
-            format!(
-                "{}: no runs recorded; run `harness run` first or pass --run FILE",
-                history_path.display()
-            )
-        }),
+        None => history_runs(history_path, options)?
+            .pop()
+            .with_context(|| format!("{}: no runs recorded", history_path.display())),
     }
 }
 

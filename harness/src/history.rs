@@ -128,6 +128,8 @@ pub struct Loaded {
     /// How many lines were skipped: the torn last line and, with
     /// [`LoadOptions::skip_damaged`], damaged lines before it.
     pub skipped: usize,
+    /// The 1-based numbers of the skipped lines, in file order.
+    pub skipped_lines: Vec<usize>,
 }
 
 fn io(path: &Path, what: &str, e: std::io::Error) -> HistoryError {
@@ -308,6 +310,7 @@ fn read_history(path: &Path, options: LoadOptions) -> Result<Option<Loaded>, His
             Ok(Some(run)) => loaded.runs.push(run),
             Err(LineFault::Damaged(reason)) if i == last => {
                 loaded.skipped += 1;
+                loaded.skipped_lines.push(line);
                 loaded.warnings.push(format!(
                     "{}:{line}: skipped a torn last line ({reason})",
                     path.display()
@@ -315,6 +318,7 @@ fn read_history(path: &Path, options: LoadOptions) -> Result<Option<Loaded>, His
             }
             Err(LineFault::Damaged(reason)) if options.skip_damaged => {
                 loaded.skipped += 1;
+                loaded.skipped_lines.push(line);
                 loaded.warnings.push(format!(
                     "{}:{line}: skipped a damaged line ({reason})",
                     path.display()

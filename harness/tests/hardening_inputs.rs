@@ -477,3 +477,74 @@ fn symlink_loop_in_criterion_folder_terminates() {
         .code(0)
         .stdout(predicate::str::contains("measure_just_nested_setup_0").count(1));
 }
+
+#[test]
+fn skip_damaged_skips_lines_in_the_middle_and_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let line = |id: &str, seed| run(id, "cpu-a", vec![wall("a/b/c", 10.0, seed)]).to_string();
+    std::fs::write(
+        d.join("h.jsonl"),
+        format!(
+            "{}\n{{\"schema\":1,\"run_\n{}\n\u{fffd}<<<<<<< HEAD\n{}\n",
+            line("a", 1),
+            line("b", 2),
+            line("c", 3)
+        ),
+    )
+    .unwrap();
+    for args in commands_reading("h.jsonl") {
+        harness(d)
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "h.jsonl:2: damaged line: not JSON",
+            ));
+        let out = harness(d)
+            .args(&args)
+            .arg("--skip-damaged")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("warning: h.jsonl:2: skipped a damaged line")
+                && stderr.contains("warning: h.jsonl:4: skipped a damaged line")
+                && stderr.contains("warning: h.jsonl: --skip-damaged skipped 2 line(s): 2, 4"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // The latest run is the last readable one.
+    harness(d)
+        .args([
+            "export",
+            "--format",
+            "gab",
+            "--skip-damaged",
+            "--history",
+            "h.jsonl",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("run c ("));
+    // With --run, the damaged history is still only read with the flag.
+    let file = write_run(
+        d,
+        "run.json",
+        &run("x", "cpu-a", vec![wall("a/b/c", 10.0, 4)]),
+    );
+    harness(d)
+        .args(["check", "--history", "h.jsonl", "--run"])
+        .arg(&file)
+        .assert()
+        .code(2);
+    harness(d)
+        .args(["check", "--skip-damaged", "--history", "h.jsonl", "--run"])
+        .arg(&file)
+        .assert()
+        .code(0);
+}

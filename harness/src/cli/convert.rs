@@ -91,6 +91,7 @@ fn publish(a: PublishArgs) -> Result<Command, String> {
             run,
             targets: None,
             history: a.history,
+            load: crate::history::LoadOptions::default(),
             baseline: None,
             no_baseline: false,
             baselines: "baselines".into(),
@@ -161,6 +162,7 @@ impl Cli {
                 run: a.run,
                 targets: a.targets,
                 history: a.history,
+                load: a.damaged.options(),
                 baseline: a.baseline,
                 no_baseline: a.no_baseline,
                 baselines: a.baselines,
@@ -193,6 +195,7 @@ impl Cli {
                     name: a.name,
                     run: a.run,
                     history: a.history,
+                    load: a.damaged.options(),
                     baselines: a.baselines,
                     format: a.format,
                 })
@@ -204,6 +207,7 @@ impl Cli {
                 },
                 run: a.run,
                 history: a.history,
+                load: a.damaged.options(),
             }),
             Sub::Import { tool } => {
                 let (tool, path, a) = match tool {
@@ -221,6 +225,7 @@ impl Cli {
             }
             Sub::Analyze(a) => Command::Analyze(AnalyzeConfig {
                 settings: settings(&a.judging)?,
+                load: a.damaged.options(),
                 history: a.history,
                 accepted: a.judging.accepted,
                 format: a.format,
@@ -251,6 +256,7 @@ impl Cli {
                         run: None,
                         targets: a.targets,
                         history: a.history,
+                        load: a.damaged.options(),
                         baseline: None,
                         no_baseline: false,
                         baselines: a.baselines,

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use super::common::{Outcome, chosen_run, measurement_table, read_run_file};
 use super::{BaselineAction, BaselineConfig};
-use crate::history::LoadOptions;
 use crate::history::write_atomic;
 use crate::model::Run;
 use crate::render::Document;
@@ -24,7 +23,7 @@ pub fn load_baseline(path: &Path) -> anyhow::Result<Run> {
 pub fn baseline(c: &BaselineConfig) -> anyhow::Result<Outcome> {
     match c.action {
         BaselineAction::Save => {
-            let run = chosen_run(c.run.as_deref(), &c.history, LoadOptions::default())?;
+            let run = chosen_run(c.run.as_deref(), &c.history, c.load)?;
             let path = baseline_path(&c.baselines, &run.machine.fingerprint(), &c.name);
             let mut text = serde_json::to_string_pretty(&run)?;
             text.push('\n');

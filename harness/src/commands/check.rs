@@ -6,9 +6,8 @@ use anyhow::{Context as _, bail};
 
 use super::CheckConfig;
 use super::baseline::{baseline_path, load_baseline};
-use super::common::{Outcome, history_runs, load_history, read_run_file};
+use super::common::{Outcome, history_runs, load_history_with, read_run_file};
 use crate::accepted::Accepted;
-use crate::history::LoadOptions;
 use crate::judge::{self, Context, Report, show};
 use crate::model::Run;
 use crate::render::{Document, Table};
@@ -32,8 +31,11 @@ pub fn report(c: &CheckConfig) -> anyhow::Result<Report> {
     // With --run the history is only the series' past and may be empty;
     // without it the history must hold the run to judge.
     let (all, run) = match &c.run {
-        Some(p) => (load_history(&c.history)?, Some(read_run_file(p)?)),
-        None => (history_runs(&c.history, LoadOptions::default())?, None),
+        Some(p) => (
+            load_history_with(&c.history, c.load)?,
+            Some(read_run_file(p)?),
+        ),
+        None => (history_runs(&c.history, c.load)?, None),
     };
     let ctx = context(c, all, run)?
         .with_context(|| format!("{}: no runs recorded", c.history.display()))?;

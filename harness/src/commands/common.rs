@@ -49,8 +49,13 @@ pub fn read_run_file(path: &Path) -> anyhow::Result<Run> {
 /// Loads the history, printing skipped-line warnings to standard error.
 /// A missing or empty history is no runs, as for `check --run FILE`.
 pub fn load_history(path: &Path) -> anyhow::Result<Vec<Run>> {
-    let loaded = history::load(path)?;
-    warn_skipped(&loaded);
+    load_history_with(path, LoadOptions::default())
+}
+
+/// [`load_history`] with `--skip-damaged` or not.
+pub fn load_history_with(path: &Path, options: LoadOptions) -> anyhow::Result<Vec<Run>> {
+    let loaded = history::load_with(path, options)?;
+    warn_skipped(path, &loaded, options);
     Ok(loaded.runs)
 }
 
@@ -60,13 +65,28 @@ pub fn load_history(path: &Path) -> anyhow::Result<Vec<Run>> {
 /// in every command.
 pub fn history_runs(path: &Path, options: LoadOptions) -> anyhow::Result<Vec<Run>> {
     let loaded = history::load_runs(path, options)?;
-    warn_skipped(&loaded);
+    warn_skipped(path, &loaded, options);
     Ok(loaded.runs)
 }
 
-fn warn_skipped(loaded: &Loaded) {
+/// One warning per skipped line, then, with `--skip-damaged`, how many
+/// lines were skipped and which.
+fn warn_skipped(path: &Path, loaded: &Loaded, options: LoadOptions) {
     for w in &loaded.warnings {
         eprintln!("warning: {w}");
+    }
+    if options.skip_damaged && loaded.skipped > 0 {
+        let lines: Vec<String> = loaded
+            .skipped_lines
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        eprintln!(
+            "warning: {}: --skip-damaged skipped {} line(s): {}",
+            path.display(),
+            loaded.skipped,
+            lines.join(", ")
+        );
     }
 }
 

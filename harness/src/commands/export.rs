@@ -10,12 +10,11 @@ use serde_json::{Map, Value, json};
 
 use super::common::{Outcome, chosen_run};
 use super::{ExportConfig, ExportFormat};
-use crate::history::LoadOptions;
 use crate::model::{Metric, Run};
 
 /// Prints the chosen run in the chosen format.
 pub fn export(c: &ExportConfig) -> anyhow::Result<Outcome> {
-    let run = chosen_run(c.run.as_deref(), &c.history, LoadOptions::default())?;
+    let run = chosen_run(c.run.as_deref(), &c.history, c.load)?;
     let value = match c.format {
         ExportFormat::Bmf => bmf(&run),
         ExportFormat::Gab => gab(&run),

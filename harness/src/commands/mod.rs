@@ -19,6 +19,7 @@ use std::path::PathBuf;
 
 use regex::Regex;
 
+use crate::history::LoadOptions;
 use crate::judge::Settings;
 use crate::render::Format;
 
@@ -64,6 +65,8 @@ pub struct CheckConfig {
     pub targets: Option<PathBuf>,
     /// History file.
     pub history: PathBuf,
+    /// How damaged history lines are treated (`--skip-damaged`).
+    pub load: LoadOptions,
     /// Saved baseline to compare with: `Some(name)` must exist; `None`
     /// uses `main` when this machine has one.
     pub baseline: Option<String>,
@@ -97,6 +100,8 @@ pub struct BaselineConfig {
     pub run: Option<PathBuf>,
     /// History file.
     pub history: PathBuf,
+    /// How damaged history lines are treated (`--skip-damaged`).
+    pub load: LoadOptions,
     /// Baselines folder.
     pub baselines: PathBuf,
     /// Output format.
@@ -121,6 +126,8 @@ pub struct ExportConfig {
     pub run: Option<PathBuf>,
     /// History file.
     pub history: PathBuf,
+    /// How damaged history lines are treated (`--skip-damaged`).
+    pub load: LoadOptions,
 }
 
 /// The tool whose output is imported.
@@ -154,6 +161,8 @@ pub struct ImportConfig {
 pub struct AnalyzeConfig {
     /// History file.
     pub history: PathBuf,
+    /// How damaged history lines are treated (`--skip-damaged`).
+    pub load: LoadOptions,
     /// Judging settings.
     pub settings: Settings,
     /// Accepted changes file.

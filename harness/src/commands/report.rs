@@ -4,7 +4,6 @@ use super::ReportConfig;
 use super::check;
 use super::common::{Outcome, history_runs};
 use crate::dashboard::{self, Artefacts, Inputs};
-use crate::history::LoadOptions;
 
 /// Writes the site. A history with no readable run is an error, as in
 /// every other command, rather than a site that silently shows nothing.
@@ -13,7 +12,7 @@ pub fn report(c: &ReportConfig) -> anyhow::Result<Outcome> {
     if let Some(u) = &c.commit_url {
         dashboard::check_commit_url(u)?;
     }
-    let runs = history_runs(&c.check.history, LoadOptions::default())?;
+    let runs = history_runs(&c.check.history, c.check.load)?;
     let total = runs.len();
     let ctx = check::context(&c.check, runs, None)?;
     let message = dashboard::commit_messages(&c.repo);

@@ -30,10 +30,10 @@ pub fn import(c: &ImportConfig) -> anyhow::Result<Outcome> {
         text.push('\n');
         history::write_atomic(out, text.as_bytes())?;
     }
-    if let Some(h) = &c.history {
-        if let Some(w) = history::append(h, &run)?.warning {
-            eprintln!("warning: {w}");
-        }
+    if let Some(h) = &c.history
+        && let Some(w) = history::append(h, &run)?.warning
+    {
+        eprintln!("warning: {w}");
     }
     let t = measurement_table(
         &format!("Imported from {} (run {})", c.path.display(), run.run_id),

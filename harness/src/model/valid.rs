@@ -110,9 +110,9 @@ impl Run {
                 });
             }
             seen.insert((&m.bench, &m.metric), index);
-            // `!(a <= b)` also refuses NaN bounds.
+            // Not "lower ≤ upper" also refuses NaN bounds.
             if let Some(i) = m.interval
-                && !(i.lower <= i.upper)
+                && i.lower.partial_cmp(&i.upper).is_none_or(|o| o.is_gt())
             {
                 return Err(InvalidRun::IntervalReversed {
                     index,

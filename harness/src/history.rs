@@ -1,10 +1,12 @@
 //! The history: append-only JSON lines, one [`Run`] per line (default
 //! `reports/history.jsonl`).
 //!
-//! Each append takes an exclusive lock on the file (std `File::lock`),
-//! writes the whole line with one `write` on a file opened for appending
-//! and syncs it; the file is never rewritten. A crash can still leave a
-//! torn last line, and the next append starts on a fresh line after it.
+//! Each append checks the run ([`Run::validate`]), takes an exclusive
+//! lock on the file (std `File::lock`), writes the whole line with one
+//! `write` on a file opened for appending and syncs it. A crash can still
+//! leave a torn last line; the next append moves it to `<history>.torn`
+//! and cuts it (the only bytes ever removed), so that a torn record never
+//! ends up in the middle of the file.
 //!
 //! Reading is byte-wise, one line at a time, so a record cut inside a
 //! multi-byte character damages only its own line. A UTF-8 byte-order mark
@@ -18,8 +20,11 @@
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
 
-use crate::model::{Run, RunError, read_run};
+use crate::model::{InvalidRun, Run, RunError, read_run};
 
 /// Default location, relative to the workspace root.
 pub const DEFAULT_PATH: &str = "reports/history.jsonl";
@@ -58,6 +63,40 @@ pub enum HistoryError {
         /// Why the line cannot be read.
         reason: Damage,
     },
+    /// A run that breaks a rule of [`Run::validate`] is never appended.
+    #[error("{path}: refusing to append run {run_id:?}: {source}")]
+    Invalid {
+        /// The history file.
+        path: PathBuf,
+        /// The run's id.
+        run_id: String,
+        /// The rule it breaks.
+        source: InvalidRun,
+    },
+    /// There is no run to read: the file is missing or empty, or every
+    /// line in it was skipped. Every command that judges or shows the
+    /// history's runs stops with this one message.
+    #[error("{path}: no runs recorded ({why})")]
+    NoRuns {
+        /// The history file.
+        path: PathBuf,
+        /// Why nothing could be read.
+        why: NoRuns,
+    },
+}
+
+/// Why a history holds no run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NoRuns {
+    /// The file does not exist.
+    #[error("file is missing")]
+    Missing,
+    /// Zero bytes, or only blank lines.
+    #[error("file is empty")]
+    Empty,
+    /// Every line was skipped as torn or damaged.
+    #[error("only {0} torn or damaged line(s), skipped")]
+    AllSkipped(usize),
 }
 
 /// Why one line of the history cannot be read at all.
@@ -89,6 +128,8 @@ pub struct Loaded {
     /// How many lines were skipped: the torn last line and, with
     /// [`LoadOptions::skip_damaged`], damaged lines before it.
     pub skipped: usize,
+    /// The 1-based numbers of the skipped lines, in file order.
+    pub skipped_lines: Vec<usize>,
 }
 
 fn io(path: &Path, what: &str, e: std::io::Error) -> HistoryError {
@@ -98,8 +139,28 @@ fn io(path: &Path, what: &str, e: std::io::Error) -> HistoryError {
     }
 }
 
-/// Appends one run as one line.
-pub fn append(path: &Path, run: &Run) -> Result<(), HistoryError> {
+/// What [`append`] did besides appending.
+#[derive(Debug, Default)]
+pub struct Appended {
+    /// A note when a torn last line, left by an interrupted append, was
+    /// moved out of the way (see [`append`]).
+    pub warning: Option<String>,
+}
+
+/// Appends one run as one line, after checking it ([`Run::validate`]).
+///
+/// Under the lock, a last line without its newline is either a complete
+/// record (kept, and the new one starts on a fresh line) or the torn tail
+/// of an append that was killed: every writer holds the lock for the
+/// whole of its write, so nobody is still writing it. A torn tail is
+/// copied to `<history>.torn` (synced) and cut from the history, so that
+/// it never ends up in the middle of the file, where it would be damage.
+pub fn append(path: &Path, run: &Run) -> Result<Appended, HistoryError> {
+    run.validate().map_err(|source| HistoryError::Invalid {
+        path: path.to_path_buf(),
+        run_id: run.run_id.clone(),
+        source,
+    })?;
     let mut line = serde_json::to_string(run).map_err(|e| HistoryError::Io {
         path: path.to_path_buf(),
         message: format!("cannot encode run: {e}"),
@@ -115,25 +176,80 @@ pub fn append(path: &Path, run: &Run) -> Result<(), HistoryError> {
         .open(path)
         .map_err(|e| io(path, "cannot open", e))?;
     file.lock().map_err(|e| io(path, "cannot lock", e))?;
-    // A torn last line (crash mid-append) must not swallow this record.
-    if ends_without_newline(&mut file).map_err(|e| io(path, "cannot read", e))? {
-        line.insert(0, '\n');
+    let mut appended = Appended::default();
+    match last_line(&mut file).map_err(|e| io(path, "cannot read", e))? {
+        None => {}
+        Some((start, tail)) if matches!(read_line(&tail), Err(LineFault::Damaged(_))) => {
+            appended.warning = Some(set_aside(path, &file, start, &tail)?);
+        }
+        // A complete record (or a bad one, which reading reports with its
+        // line) is kept; the new record starts on a fresh line.
+        Some(_) => line.insert(0, '\n'),
     }
     file.write_all(line.as_bytes())
         .map_err(|e| io(path, "cannot append", e))?;
     file.sync_all().map_err(|e| io(path, "cannot sync", e))?;
-    file.unlock().map_err(|e| io(path, "cannot unlock", e))
+    file.unlock().map_err(|e| io(path, "cannot unlock", e))?;
+    Ok(appended)
 }
 
-fn ends_without_newline(file: &mut File) -> std::io::Result<bool> {
+/// Where [`append`] keeps the torn tails it cuts from `path`.
+pub fn torn_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(".torn");
+    path.with_file_name(name)
+}
+
+/// Copies the torn tail `tail` (which starts at byte `start` of the
+/// locked `file`) to [`torn_path`], then cuts it from the history.
+fn set_aside(path: &Path, file: &File, start: u64, tail: &[u8]) -> Result<String, HistoryError> {
+    let torn = torn_path(path);
+    let mut copy = OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&torn)
+        .map_err(|e| io(&torn, "cannot open", e))?;
+    copy.write_all(tail)
+        .and_then(|()| copy.write_all(b"\n"))
+        .and_then(|()| copy.sync_all())
+        .map_err(|e| io(&torn, "cannot write", e))?;
+    file.set_len(start)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| io(path, "cannot cut the torn last line", e))?;
+    Ok(format!(
+        "{}: moved a torn last line ({} bytes, left by an interrupted append) to {}",
+        path.display(),
+        tail.len(),
+        torn.display()
+    ))
+}
+
+/// The last line of `file` when the file does not end with a newline: its
+/// start offset and bytes. `None` for an empty file or one ending in a
+/// newline. Reads backwards in blocks, so only the tail is read.
+fn last_line(file: &mut File) -> std::io::Result<Option<(u64, Vec<u8>)>> {
+    const BLOCK: u64 = 64 * 1024;
     let len = file.metadata()?.len();
-    if len == 0 {
-        return Ok(false);
+    let mut tail: Vec<u8> = Vec::new();
+    let mut end = len;
+    while end > 0 {
+        let start = end.saturating_sub(BLOCK);
+        let mut block = vec![0; (end - start) as usize];
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(&mut block)?;
+        if end == len && block.last() == Some(&b'\n') {
+            return Ok(None);
+        }
+        if let Some(nl) = block.iter().rposition(|&b| b == b'\n') {
+            block.drain(..=nl);
+            block.extend_from_slice(&tail);
+            return Ok(Some((start + nl as u64 + 1, block)));
+        }
+        block.extend_from_slice(&tail);
+        tail = block;
+        end = start;
     }
-    file.seek(SeekFrom::Start(len - 1))?;
-    let mut last = [0u8];
-    file.read_exact(&mut last)?;
-    Ok(last[0] != b'\n')
+    Ok((len > 0).then_some((0, tail)))
 }
 
 /// Reads every run with the default [`LoadOptions`]: a missing file is an
@@ -141,6 +257,25 @@ fn ends_without_newline(file: &mut File) -> std::io::Result<bool> {
 /// damaged line is an error.
 pub fn load(path: &Path) -> Result<Loaded, HistoryError> {
     load_with(path, LoadOptions::default())
+}
+
+/// Reads every run like [`load_with`], but a history with no run in it
+/// (missing, empty, or only torn or damaged lines) is
+/// [`HistoryError::NoRuns`]: the one check every command that needs runs
+/// from the history makes, so that they all fail alike.
+pub fn load_runs(path: &Path, options: LoadOptions) -> Result<Loaded, HistoryError> {
+    let no_runs = |why| HistoryError::NoRuns {
+        path: path.to_path_buf(),
+        why,
+    };
+    let Some(loaded) = read_history(path, options)? else {
+        return Err(no_runs(NoRuns::Missing));
+    };
+    match (loaded.runs.is_empty(), loaded.skipped) {
+        (false, _) => Ok(loaded),
+        (true, 0) => Err(no_runs(NoRuns::Empty)),
+        (true, n) => Err(no_runs(NoRuns::AllSkipped(n))),
+    }
 }
 
 /// Reads every run. A missing file is an empty history; a leading UTF-8
@@ -151,9 +286,15 @@ pub fn load(path: &Path) -> Result<Loaded, HistoryError> {
 /// JSON but not a valid run (a newer schema, a negative time) is always
 /// [`HistoryError::BadRecord`].
 pub fn load_with(path: &Path, options: LoadOptions) -> Result<Loaded, HistoryError> {
+    Ok(read_history(path, options)?.unwrap_or_default())
+}
+
+/// Reads every run as [`load_with`] describes; `None` when the file is
+/// missing.
+fn read_history(path: &Path, options: LoadOptions) -> Result<Option<Loaded>, HistoryError> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Loaded::default()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(io(path, "cannot read", e)),
     };
     let bytes = bytes.strip_prefix(BOM).unwrap_or(&bytes);
@@ -169,6 +310,7 @@ pub fn load_with(path: &Path, options: LoadOptions) -> Result<Loaded, HistoryErr
             Ok(Some(run)) => loaded.runs.push(run),
             Err(LineFault::Damaged(reason)) if i == last => {
                 loaded.skipped += 1;
+                loaded.skipped_lines.push(line);
                 loaded.warnings.push(format!(
                     "{}:{line}: skipped a torn last line ({reason})",
                     path.display()
@@ -176,6 +318,7 @@ pub fn load_with(path: &Path, options: LoadOptions) -> Result<Loaded, HistoryErr
             }
             Err(LineFault::Damaged(reason)) if options.skip_damaged => {
                 loaded.skipped += 1;
+                loaded.skipped_lines.push(line);
                 loaded.warnings.push(format!(
                     "{}:{line}: skipped a damaged line ({reason})",
                     path.display()
@@ -197,7 +340,7 @@ pub fn load_with(path: &Path, options: LoadOptions) -> Result<Loaded, HistoryErr
             }
         }
     }
-    Ok(loaded)
+    Ok(Some(loaded))
 }
 
 /// The UTF-8 byte-order mark some editors put at the start of a file.
@@ -227,9 +370,13 @@ fn read_line(bytes: &[u8]) -> Result<Option<Run>, LineFault> {
     }
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same
-/// folder, synced, then renamed over the target.
+/// Writes `bytes` to `path` atomically: a temporary file
+/// `.<name>.<pid>.tmp` in the same folder, synced, then renamed over
+/// the target, so a reader (or a crash) sees the old file or the new one.
+/// Stale temporary files of the same target left by killed writers are
+/// removed first ([`is_stale`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), HistoryError> {
+    LazyLock::force(&STARTED);
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -238,6 +385,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), HistoryError> {
     let name = path
         .file_name()
         .map_or("file".into(), |n| n.to_string_lossy().into_owned());
+    remove_stale(dir, |file| {
+        file.strip_prefix(&format!(".{name}."))?
+            .strip_suffix(".tmp")
+            .and_then(leftover_pid)
+    });
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = File::create(&tmp)?;
@@ -249,6 +401,76 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), HistoryError> {
         let _ = std::fs::remove_file(&tmp);
         io(path, "cannot write", e)
     })
+}
+
+/// When this process first wrote through the store (forced before any
+/// temporary file of its own is made): a leftover modified earlier was
+/// not made by this run.
+static STARTED: LazyLock<SystemTime> = LazyLock::new(SystemTime::now);
+
+/// `<pid>-<n>`: unique among the temporary names of all processes and
+/// threads, with the process id first so that [`is_stale`] can tell
+/// whether its writer is still alive.
+pub(crate) fn unique_tag() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// The writer's process id in a tag `<pid>` or `<pid>-<n>`.
+pub(crate) fn leftover_pid(tag: &str) -> Option<u32> {
+    let (pid, n) = tag.split_once('-').unwrap_or((tag, "0"));
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    (digits(pid) && digits(n))
+        .then(|| pid.parse().ok())
+        .flatten()
+}
+
+/// Whether a leftover of ours at `path`, made by process `pid`, is stale:
+/// modified before this process started writing, and its writer is this
+/// process or no longer running (where `/proc` can tell; elsewhere the
+/// age alone decides).
+pub(crate) fn is_stale(path: &Path, pid: u32) -> bool {
+    let older = path
+        .symlink_metadata()
+        .and_then(|m| m.modified())
+        .is_ok_and(|t| t < *STARTED);
+    older && (pid == std::process::id() || process_alive(pid) != Some(true))
+}
+
+/// Whether process `pid` runs, where `/proc` can tell.
+fn process_alive(pid: u32) -> Option<bool> {
+    let proc = Path::new("/proc");
+    proc.join("self")
+        .exists()
+        .then(|| proc.join(pid.to_string()).exists())
+}
+
+/// Removes each entry of `dir` whose name `pid_of` recognises as one of
+/// ours (returning its writer's process id) and that [`is_stale`].
+/// Removal is best effort: a leftover that cannot be removed now is tried
+/// again next time.
+pub(crate) fn remove_stale(dir: &Path, pid_of: impl Fn(&str) -> Option<u32>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(&pid_of) else {
+            continue;
+        };
+        let path = entry.path();
+        if !is_stale(&path, pid) {
+            continue;
+        }
+        let _ = match entry.file_type() {
+            Ok(t) if t.is_dir() => std::fs::remove_dir_all(&path),
+            _ => std::fs::remove_file(&path),
+        };
+    }
 }
 
 #[cfg(test)]
@@ -307,15 +529,41 @@ mod tests {
     }
 
     #[test]
-    fn a_torn_line_followed_by_a_later_append_is_damaged_unless_skipped() {
+    fn the_next_append_moves_a_torn_last_line_aside() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("history.jsonl");
         append(&path, &sample_run("a")).unwrap();
         let mut f = OpenOptions::new().append(true).open(&path).unwrap();
         f.write_all(b"{\"schema\":1,\"run_id\":\"tor").unwrap();
-        // The next append starts on its own line, so the torn one is now
-        // in the middle.
-        append(&path, &sample_run("c")).unwrap();
+        let appended = append(&path, &sample_run("c")).unwrap();
+        let warning = appended.warning.unwrap();
+        assert!(
+            warning.contains("moved a torn last line (25 bytes"),
+            "{warning}"
+        );
+        let loaded = load(&path).unwrap();
+        assert_eq!(ids(&loaded), ["a", "c"]);
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        assert_eq!(
+            std::fs::read(torn_path(&path)).unwrap(),
+            b"{\"schema\":1,\"run_id\":\"tor\n"
+        );
+        // A complete last record without its newline is kept.
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(serde_json::to_string(&sample_run("d")).unwrap().as_bytes())
+            .unwrap();
+        assert!(append(&path, &sample_run("e")).unwrap().warning.is_none());
+        assert_eq!(ids(&load(&path).unwrap()), ["a", "c", "d", "e"]);
+    }
+
+    #[test]
+    fn a_torn_line_in_the_middle_is_damaged_unless_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.jsonl");
+        let mut bytes = line_of(&sample_run("a"));
+        bytes.extend_from_slice(b"{\"schema\":1,\"run_id\":\"tor\n");
+        bytes.extend_from_slice(&line_of(&sample_run("c")));
+        std::fs::write(&path, &bytes).unwrap();
         let err = load(&path).unwrap_err();
         assert!(
             matches!(
@@ -336,6 +584,38 @@ mod tests {
         assert_eq!(ids(&loaded), ["a", "c"]);
         assert_eq!(loaded.skipped, 1);
         assert!(loaded.warnings[0].contains("history.jsonl:2: skipped a damaged line"));
+    }
+
+    #[test]
+    fn a_record_cut_at_any_byte_loses_only_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.jsonl");
+        let mut earlier = line_of(&sample_run("a"));
+        earlier.extend_from_slice(&line_of(&sample_run("b")));
+        let mut last = sample_run("ünïcödé 🚀");
+        last.measurements[0].bench = crate::model::BenchId::parse("ünïcödé/🚀/w5").unwrap();
+        let record = line_of(&last);
+        // Every cut inside the last record, newline excluded: the earlier
+        // runs read back whole, with one warning about the torn line.
+        for cut in 1..record.len() - 1 {
+            let mut bytes = earlier.clone();
+            bytes.extend_from_slice(&record[..cut]);
+            std::fs::write(&path, &bytes).unwrap();
+            let loaded = load(&path).unwrap();
+            assert_eq!(ids(&loaded), ["a", "b"], "cut at {cut}");
+            assert_eq!(loaded.warnings.len(), 1, "cut at {cut}");
+            assert!(loaded.warnings[0].contains(":3: skipped a torn last line"));
+            // And the next append sets it aside and reads back whole.
+            append(&path, &sample_run("c")).unwrap();
+            let loaded = load(&path).unwrap();
+            assert_eq!(ids(&loaded), ["a", "b", "c"], "cut at {cut}");
+            assert!(loaded.warnings.is_empty(), "cut at {cut}");
+        }
+        // Only the newline missing: the record is whole and kept.
+        let mut bytes = earlier.clone();
+        bytes.extend_from_slice(&record[..record.len() - 1]);
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(ids(&load(&path).unwrap()), ["a", "b", "ünïcödé 🚀"]);
     }
 
     #[test]
@@ -533,6 +813,34 @@ mod tests {
         std::fs::write(&path, "{\"schema\": 7}\n").unwrap();
         let err = load(&path).unwrap_err().to_string();
         assert!(err.contains("history.jsonl:1"), "{err}");
+    }
+
+    #[test]
+    fn load_runs_names_why_a_history_has_no_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.jsonl");
+        let why = |path: &Path| match load_runs(path, LoadOptions::default()) {
+            Err(HistoryError::NoRuns { why, .. }) => Some(why),
+            Ok(_) => None,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(why(&path), Some(NoRuns::Missing));
+        std::fs::write(&path, "").unwrap();
+        assert_eq!(why(&path), Some(NoRuns::Empty));
+        std::fs::write(&path, b"\xEF\xBB\xBF\n \n").unwrap();
+        assert_eq!(why(&path), Some(NoRuns::Empty));
+        std::fs::write(&path, b"{\"schema\":1,\"ru").unwrap();
+        assert_eq!(why(&path), Some(NoRuns::AllSkipped(1)));
+        let err = load_runs(&path, LoadOptions::default()).unwrap_err();
+        assert!(
+            err.to_string().ends_with(
+                "history.jsonl: no runs recorded (only 1 torn or damaged line(s), skipped)"
+            ),
+            "{err}"
+        );
+        std::fs::remove_file(&path).unwrap();
+        append(&path, &sample_run("a")).unwrap();
+        assert_eq!(why(&path), None);
     }
 
     #[test]

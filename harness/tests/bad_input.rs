@@ -232,7 +232,7 @@ fn a_damaged_history_record_stops_and_is_not_rewritten() {
     let hist = dir.path().join("h.jsonl");
     let text = format!(
         "{}\n{{\"schema\": 1, \"run_id\": 5}}\n",
-        run("a", "cpu-a", vec![])
+        run("a", "cpu-a", vec![wall("a/b/c", 10.0, 1)])
     );
     std::fs::write(&hist, &text).unwrap();
     harness(dir.path())
@@ -250,8 +250,8 @@ fn a_torn_history_line_left_in_the_middle_stops_naming_its_line() {
     // A crash cut line 2 short; a later append started line 3 after it.
     let text = format!(
         "{}\n{{\"schema\":1,\"run_id\":\"tor\n{}\n",
-        run("a", "cpu-a", vec![]),
-        run("b", "cpu-a", vec![])
+        run("a", "cpu-a", vec![wall("a/b/c", 10.0, 1)]),
+        run("b", "cpu-a", vec![wall("a/b/c", 10.0, 2)])
     );
     std::fs::write(&hist, &text).unwrap();
     harness(dir.path())

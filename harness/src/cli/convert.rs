@@ -185,6 +185,7 @@ fn publish(a: PublishArgs) -> Result<Command, String> {
             run,
             targets: None,
             history: a.history,
+            load: crate::history::LoadOptions::default(),
             baseline: None,
             no_baseline: false,
             baselines: "baselines".into(),
@@ -249,6 +250,7 @@ impl Cli {
                 run: a.run,
                 targets: a.targets,
                 history: a.history,
+                load: a.damaged.options(),
                 baseline: a.baseline,
                 no_baseline: a.no_baseline,
                 baselines: a.baselines,
@@ -281,6 +283,7 @@ impl Cli {
                     name: a.name,
                     run: a.run,
                     history: a.history,
+                    load: a.damaged.options(),
                     baselines: a.baselines,
                     format: a.format,
                 })
@@ -292,6 +295,7 @@ impl Cli {
                 },
                 run: a.run,
                 history: a.history,
+                load: a.damaged.options(),
             }),
             Sub::Import { tool } => {
                 let (tool, path, a) = match tool {
@@ -309,6 +313,7 @@ impl Cli {
             }
             Sub::Analyze(a) => Command::Analyze(AnalyzeConfig {
                 settings: settings(&a.judging)?,
+                load: a.damaged.options(),
                 history: a.history,
                 accepted: a.judging.accepted,
                 format: a.format,
@@ -364,8 +369,8 @@ impl Cli {
                 history: a.history,
             }),
             Sub::Report(a) => {
-                if let Some(u) = a.commit_url.as_ref().filter(|u| !u.contains("{sha}")) {
-                    return Err(format!("--commit-url {u:?} must contain {{sha}}"));
+                if let Some(u) = &a.commit_url {
+                    crate::dashboard::check_commit_url(u).map_err(|e| e.to_string())?;
                 }
                 Command::Report(ReportConfig {
                     check: CheckConfig {
@@ -373,6 +378,7 @@ impl Cli {
                         run: None,
                         targets: a.targets,
                         history: a.history,
+                        load: a.damaged.options(),
                         baseline: None,
                         no_baseline: false,
                         baselines: a.baselines,

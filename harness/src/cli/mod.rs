@@ -377,6 +377,24 @@ struct Judging {
     accepted: PathBuf,
 }
 
+/// `--skip-damaged`, for every command that reads the history.
+#[derive(Debug, Args)]
+struct Damaged {
+    /// Skip damaged history lines (not UTF-8 or not complete JSON) anywhere
+    /// in the file instead of stopping at the first; how many and which
+    /// lines are printed to stderr. A torn last line is always skipped.
+    #[arg(long)]
+    skip_damaged: bool,
+}
+
+impl Damaged {
+    fn options(&self) -> crate::history::LoadOptions {
+        crate::history::LoadOptions {
+            skip_damaged: self.skip_damaged,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 struct CheckArgs {
     /// Judge this run record instead of the history's latest.
@@ -398,6 +416,8 @@ struct CheckArgs {
     /// Folder of saved baselines.
     #[arg(long, default_value = "baselines")]
     baselines: PathBuf,
+    #[command(flatten)]
+    damaged: Damaged,
     #[command(flatten)]
     judging: Judging,
     /// Output format.
@@ -427,6 +447,8 @@ struct BaselineArgs {
     /// Folder of saved baselines.
     #[arg(long, default_value = "baselines")]
     baselines: PathBuf,
+    #[command(flatten)]
+    damaged: Damaged,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
@@ -451,6 +473,8 @@ struct ExportArgs {
     /// History file.
     #[arg(long, default_value = DEFAULT_PATH)]
     history: PathBuf,
+    #[command(flatten)]
+    damaged: Damaged,
 }
 
 #[derive(Debug, Args)]
@@ -522,6 +546,8 @@ struct AnalyzeArgs {
     /// History file to analyse.
     history: PathBuf,
     #[command(flatten)]
+    damaged: Damaged,
+    #[command(flatten)]
     judging: Judging,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
@@ -553,6 +579,8 @@ struct ReportArgs {
     /// judges it).
     #[arg(long, default_value = "baselines")]
     baselines: PathBuf,
+    #[command(flatten)]
+    damaged: Damaged,
     #[command(flatten)]
     judging: Judging,
 }

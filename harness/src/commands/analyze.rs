@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::AnalyzeConfig;
-use super::common::{Outcome, load_history};
+use super::common::{Outcome, history_runs};
 use crate::accepted::Accepted;
 use crate::judge::{Context, Verdict, judge_tracks, series::State, show, tracks};
 use crate::model::Run;
@@ -13,10 +13,7 @@ use crate::render::{Document, Table};
 
 /// Analyses the history; exit 1 when a series fails at its latest run.
 pub fn analyze(c: &AnalyzeConfig) -> anyhow::Result<Outcome> {
-    if !c.history.exists() {
-        anyhow::bail!("{}: file is missing", c.history.display());
-    }
-    let runs = load_history(&c.history)?;
+    let runs = history_runs(&c.history, c.load)?;
     let accepted = Accepted::load(&c.accepted)?;
     // One judging context per machine and profile, at its latest run.
     let mut groups: BTreeMap<(String, String), Vec<Run>> = BTreeMap::new();

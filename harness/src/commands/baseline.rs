@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::common::{Outcome, chosen_run, load_history, measurement_table, read_run_file};
+use super::common::{Outcome, chosen_run, measurement_table, read_run_file};
 use super::{BaselineAction, BaselineConfig};
 use crate::history::write_atomic;
 use crate::model::Run;
@@ -23,12 +23,7 @@ pub fn load_baseline(path: &Path) -> anyhow::Result<Run> {
 pub fn baseline(c: &BaselineConfig) -> anyhow::Result<Outcome> {
     match c.action {
         BaselineAction::Save => {
-            let runs = if c.run.is_some() {
-                Vec::new()
-            } else {
-                load_history(&c.history)?
-            };
-            let run = chosen_run(c.run.as_deref(), &c.history, &runs)?;
+            let run = chosen_run(c.run.as_deref(), &c.history, c.load)?;
             let path = baseline_path(&c.baselines, &run.machine.fingerprint(), &c.name);
             let mut text = serde_json::to_string_pretty(&run)?;
             text.push('\n');

@@ -6,7 +6,7 @@ use anyhow::{Context as _, bail};
 
 use super::CheckConfig;
 use super::baseline::{baseline_path, load_baseline};
-use super::common::{Outcome, chosen_run, load_history, read_run_file};
+use super::common::{Outcome, history_runs, load_history_with, read_run_file};
 use crate::accepted::Accepted;
 use crate::judge::{self, Context, Report, show};
 use crate::model::Run;
@@ -28,14 +28,15 @@ pub fn check(c: &CheckConfig) -> anyhow::Result<Outcome> {
 
 /// Judges the chosen run (what `check` prints, and `publish --run` posts).
 pub fn report(c: &CheckConfig) -> anyhow::Result<Report> {
-    let all = load_history(&c.history)?;
-    let run = match &c.run {
-        Some(p) => Some(read_run_file(p)?),
-        None => None,
+    // With --run the history is only the series' past and may be empty;
+    // without it the history must hold the run to judge.
+    let (all, run) = match &c.run {
+        Some(p) => (
+            load_history_with(&c.history, c.load)?,
+            Some(read_run_file(p)?),
+        ),
+        None => (history_runs(&c.history, c.load)?, None),
     };
-    if run.is_none() && all.is_empty() {
-        chosen_run(None, &c.history, &all)?;
-    }
     let ctx = context(c, all, run)?
         .with_context(|| format!("{}: no runs recorded", c.history.display()))?;
     Ok(judge::judge(&ctx))

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 
-use crate::history;
+use crate::history::{self, LoadOptions, Loaded};
 use crate::judge::{chart_value, show};
 use crate::model::{Run, RunError, read_run};
 use crate::render::Table;
@@ -47,24 +47,60 @@ pub fn read_run_file(path: &Path) -> anyhow::Result<Run> {
 }
 
 /// Loads the history, printing skipped-line warnings to standard error.
+/// A missing or empty history is no runs, as for `check --run FILE`.
 pub fn load_history(path: &Path) -> anyhow::Result<Vec<Run>> {
-    let loaded = history::load(path)?;
-    for w in &loaded.warnings {
-        eprintln!("warning: {w}");
-    }
+    load_history_with(path, LoadOptions::default())
+}
+
+/// [`load_history`] with `--skip-damaged` or not.
+pub fn load_history_with(path: &Path, options: LoadOptions) -> anyhow::Result<Vec<Run>> {
+    let loaded = history::load_with(path, options)?;
+    warn_skipped(path, &loaded, options);
     Ok(loaded.runs)
 }
 
+/// Loads the history for a command that needs its runs: a history with
+/// no readable run (missing, empty, only torn or damaged lines) is the
+/// one error [`history::HistoryError::NoRuns`] naming the file, the same
+/// in every command.
+pub fn history_runs(path: &Path, options: LoadOptions) -> anyhow::Result<Vec<Run>> {
+    let loaded = history::load_runs(path, options)?;
+    warn_skipped(path, &loaded, options);
+    Ok(loaded.runs)
+}
+
+/// One warning per skipped line, then, with `--skip-damaged`, how many
+/// lines were skipped and which.
+fn warn_skipped(path: &Path, loaded: &Loaded, options: LoadOptions) {
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
+    if options.skip_damaged && loaded.skipped > 0 {
+        let lines: Vec<String> = loaded
+            .skipped_lines
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        eprintln!(
+            "warning: {}: --skip-damaged skipped {} line(s): {}",
+            path.display(),
+            loaded.skipped,
+            lines.join(", ")
+        );
+    }
+}
+
 /// The run named by `--run FILE`, else the history's latest.
-pub fn chosen_run(run: Option<&Path>, history_path: &Path, runs: &[Run]) -> anyhow::Result<Run> {
+pub fn chosen_run(
+    run: Option<&Path>,
+    history_path: &Path,
+    options: LoadOptions,
+) -> anyhow::Result<Run> {
     match run {
         Some(p) => read_run_file(p),
-        None => runs.last().cloned().with_context(|| {
-            format!(
-                "{}: no runs recorded; run `harness run` first or pass --run FILE",
-                history_path.display()
-            )
-        }),
+        None => history_runs(history_path, options)?
+            .pop()
+            .with_context(|| format!("{}: no runs recorded", history_path.display())),
     }
 }
 

@@ -8,18 +8,13 @@
 
 use serde_json::{Map, Value, json};
 
-use super::common::{Outcome, chosen_run, load_history};
+use super::common::{Outcome, chosen_run};
 use super::{ExportConfig, ExportFormat};
 use crate::model::{Metric, Run};
 
 /// Prints the chosen run in the chosen format.
 pub fn export(c: &ExportConfig) -> anyhow::Result<Outcome> {
-    let runs = if c.run.is_some() {
-        Vec::new()
-    } else {
-        load_history(&c.history)?
-    };
-    let run = chosen_run(c.run.as_deref(), &c.history, &runs)?;
+    let run = chosen_run(c.run.as_deref(), &c.history, c.load)?;
     let value = match c.format {
         ExportFormat::Bmf => bmf(&run),
         ExportFormat::Gab => gab(&run),

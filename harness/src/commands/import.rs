@@ -1,6 +1,8 @@
 //! `harness import criterion DIR | gungraun DIR|FILE | heap FILE`: another
 //! tool's output as a run record, optionally saved or appended.
 
+use anyhow::Context as _;
+
 use super::common::{Outcome, measurement_table};
 use super::{ImportConfig, ImportTool};
 use crate::collect;
@@ -21,13 +23,17 @@ pub fn import(c: &ImportConfig) -> anyhow::Result<Outcome> {
     };
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
     let run = new_run(&cwd, "import", measurements);
+    run.validate()
+        .with_context(|| format!("{}: the imported run is not valid", c.path.display()))?;
     if let Some(out) = &c.out {
         let mut text = serde_json::to_string_pretty(&run)?;
         text.push('\n');
         history::write_atomic(out, text.as_bytes())?;
     }
-    if let Some(h) = &c.history {
-        history::append(h, &run)?;
+    if let Some(h) = &c.history
+        && let Some(w) = history::append(h, &run)?.warning
+    {
+        eprintln!("warning: {w}");
     }
     let t = measurement_table(
         &format!("Imported from {} (run {})", c.path.display(), run.run_id),

@@ -18,6 +18,7 @@ mod run;
 
 use std::path::PathBuf;
 
+use crate::history::LoadOptions;
 use crate::judge::Settings;
 use crate::render::Format;
 
@@ -54,6 +55,8 @@ pub struct CheckConfig {
     pub targets: Option<PathBuf>,
     /// History file.
     pub history: PathBuf,
+    /// How damaged history lines are treated (`--skip-damaged`).
+    pub load: LoadOptions,
     /// Saved baseline to compare with: `Some(name)` must exist; `None`
     /// uses `main` when this machine has one.
     pub baseline: Option<String>,
@@ -87,6 +90,8 @@ pub struct BaselineConfig {
     pub run: Option<PathBuf>,
     /// History file.
     pub history: PathBuf,
+    /// How damaged history lines are treated (`--skip-damaged`).
+    pub load: LoadOptions,
     /// Baselines folder.
     pub baselines: PathBuf,
     /// Output format.
@@ -111,6 +116,8 @@ pub struct ExportConfig {
     pub run: Option<PathBuf>,
     /// History file.
     pub history: PathBuf,
+    /// How damaged history lines are treated (`--skip-damaged`).
+    pub load: LoadOptions,
 }
 
 /// The tool whose output is imported.
@@ -144,6 +151,8 @@ pub struct ImportConfig {
 pub struct AnalyzeConfig {
     /// History file.
     pub history: PathBuf,
+    /// How damaged history lines are treated (`--skip-damaged`).
+    pub load: LoadOptions,
     /// Judging settings.
     pub settings: Settings,
     /// Accepted changes file.

@@ -2,18 +2,17 @@
 
 use super::ReportConfig;
 use super::check;
-use super::common::{Outcome, load_history};
+use super::common::{Outcome, history_runs};
 use crate::dashboard::{self, Artefacts, Inputs};
 
-/// Writes the site. A missing history gives the page's empty state, not an
-/// error: the first publish of a new repository has nothing to show yet.
+/// Writes the site. A history with no readable run is an error, as in
+/// every other command, rather than a site that silently shows nothing.
 /// The latest run is judged exactly as `harness check` judges it.
 pub fn report(c: &ReportConfig) -> anyhow::Result<Outcome> {
-    let runs = if c.check.history.exists() {
-        load_history(&c.check.history)?
-    } else {
-        Vec::new()
-    };
+    if let Some(u) = &c.commit_url {
+        dashboard::check_commit_url(u)?;
+    }
+    let runs = history_runs(&c.check.history, c.check.load)?;
     let total = runs.len();
     let ctx = check::context(&c.check, runs, None)?;
     let message = dashboard::commit_messages(&c.repo);

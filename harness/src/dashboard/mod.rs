@@ -9,11 +9,13 @@
 //! ([`series`]). The browser only draws it.
 
 mod git;
+mod link;
 pub mod model;
 pub mod series;
 mod site;
 pub mod synthetic;
 
 pub use git::commit_messages;
+pub use link::{CommitUrlError, check_commit_url};
 pub use model::{Inputs, Page, build};
 pub use site::{Artefacts, SiteError, write_site};

@@ -83,11 +83,13 @@ impl BenchId {
         digits.parse().ok()
     }
 
-    /// A file-system-safe name: every character outside `[A-Za-z0-9_.-]`
-    /// becomes `_`, and `/` becomes `__` so that distinct ids rarely
-    /// collide.
+    /// A file-system-safe name, one path component: every character
+    /// outside `[A-Za-z0-9_.-]` becomes `_`, `/` becomes `__` so that
+    /// distinct ids rarely collide, and a leading `.` becomes `_`, so that
+    /// the name is never `.`, `..` or hidden.
     pub fn file_stem(&self) -> String {
-        self.0
+        let mut stem: String = self
+            .0
             .replace('/', "__")
             .chars()
             .map(|c| {
@@ -96,6 +98,25 @@ impl BenchId {
                 } else {
                     '_'
                 }
+            })
+            .collect();
+        if stem.starts_with('.') {
+            stem.replace_range(..1, "_");
+        }
+        stem
+    }
+
+    /// The id as a relative path, one folder per segment, as Criterion
+    /// lays out its output (`ntu/observe/w5` → `ntu/observe/w5`), with the
+    /// characters Criterion replaces in folder names (`?"\\*<>:|^`) as
+    /// `_`. `None` when a segment is `.` or `..`, which would not stay
+    /// inside the folder the path is joined to.
+    pub fn relative_path(&self) -> Option<std::path::PathBuf> {
+        self.0
+            .split('/')
+            .map(|seg| {
+                (seg != "." && seg != "..")
+                    .then(|| seg.replace(['?', '"', '\\', '*', '<', '>', ':', '|', '^'], "_"))
             })
             .collect()
     }
@@ -147,6 +168,30 @@ mod tests {
             BenchId::parse("a\n/b"),
             Err(BenchIdError::BadCharacters(_))
         ));
+    }
+
+    #[test]
+    fn names_made_from_an_id_never_leave_their_folder() {
+        let stem = |s: &str| BenchId::parse(s).unwrap().file_stem();
+        assert_eq!(stem(".."), "_.");
+        assert_eq!(stem("."), "_");
+        assert_eq!(stem("../../etc/passwd"), "_.__..__etc__passwd");
+        assert_eq!(stem(".hidden/x"), "_hidden__x");
+        let path = |s: &str| BenchId::parse(s).unwrap().relative_path();
+        assert_eq!(
+            path("ntu/observe/w5"),
+            Some(std::path::PathBuf::from("ntu/observe/w5"))
+        );
+        assert_eq!(
+            path("fib 20 - fast"),
+            Some(std::path::PathBuf::from("fib 20 - fast"))
+        );
+        for bad in ["..", "a/../../b", "a/./b", "a/.."] {
+            assert_eq!(path(bad), None, "{bad}");
+        }
+        // A backslash or a drive colon cannot make a folder of its own.
+        assert_eq!(path("..\\x/c:"), Some(std::path::PathBuf::from(".._x/c_")));
+        assert_eq!(path("a/..b/c..").unwrap().components().count(), 3);
     }
 
     #[test]

@@ -5,11 +5,13 @@ mod bench_id;
 mod metric;
 mod run;
 mod sample;
+mod valid;
 
 pub use bench_id::{BenchId, BenchIdError};
 pub use metric::{Metric, Unit};
 pub use run::{GitInfo, Interval, Machine, Measurement, Run, SCHEMA_VERSION};
 pub use sample::{Sample, ValueError, check_finite, check_value};
+pub use valid::{InvalidRun, MAX_COMMIT_TIME, MIN_COMMIT_TIME, is_commit_hash, is_rfc3339};
 
 /// Why a run record could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +22,9 @@ pub enum RunError {
     /// No `schema` field.
     #[error("run record has no \"schema\" field")]
     NoSchema,
+    /// The shape of a run, breaking a rule of [`Run::validate`].
+    #[error("{0}")]
+    Invalid(#[from] InvalidRun),
     /// Written by a newer harness.
     #[error("run record has schema {found}, newer than {SCHEMA_VERSION} which this build reads")]
     TooNew {
@@ -39,7 +44,10 @@ pub fn read_run(text: &str) -> Result<Run, RunError> {
         .and_then(serde_json::Value::as_u64)
         .ok_or(RunError::NoSchema)?;
     match version {
-        1 => Ok(serde_json::from_value(value)?),
+        1 => {
+            let raw: run::RawRun = serde_json::from_value(value)?;
+            Ok(Run::try_from(raw)?)
+        }
         found => Err(RunError::TooNew { found }),
     }
 }

@@ -2,15 +2,16 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{BenchId, Metric, Sample, Unit, ValueError, check_finite, check_value};
+use super::{BenchId, InvalidRun, Metric, Sample, Unit, ValueError, check_finite, check_value};
 
 /// The schema version this build writes. Bump it when a field changes
 /// meaning; [`super::read_run`] keeps reading every older version.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// One run of one or more suites on one machine at one commit.
+/// One run of one or more suites on one machine at one commit. Reading
+/// one checks [`Run::validate`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "RawRun")]
 pub struct Run {
     /// Schema version of this record.
     pub schema: u32,
@@ -26,6 +27,36 @@ pub struct Run {
     pub profile: String,
     /// Every bench and metric measured.
     pub measurements: Vec<Measurement>,
+}
+
+/// The unchecked shape of [`Run`] on disk.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRun {
+    schema: u32,
+    run_id: String,
+    time: String,
+    git: Option<GitInfo>,
+    machine: Machine,
+    profile: String,
+    measurements: Vec<Measurement>,
+}
+
+impl TryFrom<RawRun> for Run {
+    type Error = InvalidRun;
+    fn try_from(r: RawRun) -> Result<Self, InvalidRun> {
+        let run = Run {
+            schema: r.schema,
+            run_id: r.run_id,
+            time: r.time,
+            git: r.git,
+            machine: r.machine,
+            profile: r.profile,
+            measurements: r.measurements,
+        };
+        run.validate()?;
+        Ok(run)
+    }
 }
 
 impl Run {

@@ -7,12 +7,21 @@ use regex::Regex;
 #[derive(Debug, Clone)]
 pub struct Pattern {
     text: String,
-    regex: Regex,
+    /// `None` for a pattern without `*`, which matches only itself: most
+    /// gates name one bench, and a large file would otherwise compile a
+    /// regular expression per gate.
+    regex: Option<Regex>,
 }
 
 impl Pattern {
     /// Compiles `text`.
     pub fn new(text: &str) -> Pattern {
+        if !text.contains('*') {
+            return Pattern {
+                text: text.to_owned(),
+                regex: None,
+            };
+        }
         let mut re = String::from("^");
         let mut rest = text;
         while !rest.is_empty() {
@@ -33,13 +42,21 @@ impl Pattern {
         let regex = Regex::new(&re).unwrap_or_else(|_| Regex::new("^$").unwrap());
         Pattern {
             text: text.to_owned(),
-            regex,
+            regex: Some(regex),
         }
     }
 
     /// Whether `id` matches.
     pub fn matches(&self, id: &str) -> bool {
-        self.regex.is_match(id)
+        match &self.regex {
+            Some(r) => r.is_match(id),
+            None => self.text == id,
+        }
+    }
+
+    /// The one id a pattern without `*` matches.
+    pub fn literal(&self) -> Option<&str> {
+        self.regex.is_none().then_some(self.text.as_str())
     }
 
     /// The pattern as written.
@@ -60,5 +77,8 @@ mod tests {
         assert!(!p.matches("ntu/detect/w5"));
         assert!(Pattern::new("ntu/**").matches("ntu/observe/w5"));
         assert!(Pattern::new("a.b").matches("a.b") && !Pattern::new("a.b").matches("axb"));
+        assert_eq!(Pattern::new("a/b").literal(), Some("a/b"));
+        assert_eq!(Pattern::new("a/*").literal(), None);
+        assert!(!Pattern::new("a/b").matches("a/bc"));
     }
 }

@@ -5,6 +5,7 @@ mod glob;
 mod load;
 mod units;
 
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 pub use glob::Pattern;
@@ -144,18 +145,36 @@ impl Targets {
             line,
             message,
         };
+        // The metrics of each distinct bench: gates naming one bench look
+        // it up; only patterns with `*` walk the benches.
+        let mut by_bench: HashMap<&str, Vec<&Metric>> = HashMap::new();
+        for (id, metric) in known {
+            let metrics = by_bench.entry(id.as_str()).or_default();
+            if !metrics.contains(&metric) {
+                metrics.push(metric);
+            }
+        }
         for g in &self.gates {
-            let ids: Vec<_> = known
-                .iter()
-                .filter(|(id, _)| g.bench.matches(id.as_str()))
-                .collect();
+            let ids: Vec<(&str, &Metric)> = match g.bench.literal() {
+                Some(id) => by_bench
+                    .get(id)
+                    .into_iter()
+                    .flatten()
+                    .map(|&m| (id, m))
+                    .collect(),
+                None => by_bench
+                    .iter()
+                    .filter(|(id, _)| g.bench.matches(id))
+                    .flat_map(|(&id, ms)| ms.iter().map(move |&m| (id, m)))
+                    .collect(),
+            };
             if ids.is_empty() {
                 return Err(invalid(
                     g.line,
                     format!("gate names unknown bench {:?}", g.bench.as_str()),
                 ));
             }
-            if !ids.iter().any(|(_, m)| m == &g.metric) {
+            if !ids.iter().any(|&(_, m)| m == &g.metric) {
                 return Err(invalid(
                     g.line,
                     format!(
@@ -166,10 +185,10 @@ impl Targets {
                 ));
             }
         }
+        let families: HashSet<(&str, &Metric)> =
+            known.iter().map(|(id, m)| (id.family(), m)).collect();
         for c in &self.complexity {
-            let found = known
-                .iter()
-                .any(|(id, m)| id.family() == c.family && m == &c.metric);
+            let found = families.contains(&(c.family.as_str(), &c.metric));
             if !found {
                 return Err(invalid(
                     c.line,

@@ -98,3 +98,55 @@ fn gates_must_name_known_benches_and_metrics() {
     let err = t.check_known(&known).unwrap_err().to_string();
     assert!(err.contains("has no wall_time_ns measurement"), "{err}");
 }
+
+/// A file of `n` gates, each on five lines, one bench each.
+fn many_gates(n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            format!(
+                "[[gate]]\nbench = \"sys/op/w{i}\"\nmetric = \"wall_time\"\nmax = \"{} ns\"\n\n",
+                i + 1
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn large_targets_file_loads_in_linear_work() {
+    // Line numbers and known-bench checks once took work growing with
+    // the square of the file (a 16 MB file: minutes). The result must
+    // stay exact: every gate, its line, and errors naming the last line.
+    let n = 20_000;
+    let text = many_gates(n);
+    let t = parse(&text).unwrap();
+    assert_eq!(t.gates.len(), n);
+    for (i, g) in t.gates.iter().enumerate() {
+        assert_eq!(g.line, 5 * i + 1);
+        assert_eq!(g.max, (i + 1) as f64);
+        assert_eq!(g.bench.as_str(), format!("sys/op/w{i}"));
+    }
+    let mut known: Vec<_> = (0..n)
+        .map(|i| {
+            (
+                BenchId::parse(&format!("sys/op/w{i}")).unwrap(),
+                Metric::WallTime,
+            )
+        })
+        .collect();
+    t.check_known(&known).unwrap();
+    known.pop();
+    assert_eq!(
+        t.check_known(&known).unwrap_err().to_string(),
+        format!(
+            "targets.toml:{}: gate names unknown bench \"sys/op/w{}\"",
+            5 * (n - 1) + 1,
+            n - 1
+        )
+    );
+    let bad = text + "[[gate]]\nbench = \"sys/op/x\"\nmetric = \"wall_tim\"\nmax = \"1 ns\"\n";
+    let err = err_of(&bad);
+    assert!(
+        err.starts_with(&format!("targets.toml:{}:", 5 * n + 3)),
+        "{err}"
+    );
+}

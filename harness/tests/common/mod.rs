@@ -59,11 +59,18 @@ pub fn instructions(bench: &str, count: f64) -> Value {
            "interval": null, "samples": null, "source": "gungraun"})
 }
 
+/// The commit hash a synthetic run `id` is recorded at: the id's bytes in
+/// hexadecimal, padded with zeros to 40 digits.
+pub fn commit_of(id: &str) -> String {
+    let hex: String = id.bytes().map(|b| format!("{b:02x}")).collect();
+    format!("{hex:0<40}").chars().take(40).collect()
+}
+
 /// A run record.
 pub fn run(id: &str, cpu: &str, measurements: Vec<Value>) -> Value {
     json!({
         "schema": 1, "run_id": id, "time": "2026-01-01T00:00:00Z",
-        "git": {"commit": format!("{id:0<40}"), "branch": "main", "dirty": false, "commit_time": 0, "shallow": false},
+        "git": {"commit": commit_of(id), "branch": "main", "dirty": false, "commit_time": 0, "shallow": false},
         "machine": machine(cpu), "profile": "quick", "measurements": measurements
     })
 }

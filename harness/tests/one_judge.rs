@@ -110,6 +110,41 @@ fn every_view_gives_each_series_the_same_verdict() {
         expected
     );
 
+    // One change-point analysis: analyze's points are the page's markers,
+    // and the stepped series have theirs where their steps began.
+    let from_analyze: BTreeMap<String, Vec<u64>> = analyze["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let at = s["change_points"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["run_index"].as_u64().unwrap())
+                .collect();
+            (s["bench"].as_str().unwrap().to_owned(), at)
+        })
+        .collect();
+    let from_page: BTreeMap<String, Vec<u64>> = page["benches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            let at = b["charts"][0]["change_points"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_u64().unwrap())
+                .collect();
+            (b["id"].as_str().unwrap().to_owned(), at)
+        })
+        .collect();
+    assert_eq!(from_analyze, from_page);
+    assert_eq!(from_analyze["x/a/1"], Vec::<u64>::new());
+    assert_eq!(from_analyze["x/b/1"], [21]);
+    assert_eq!(from_analyze["x/d/1"], [22]);
+
     // The latest run, given as a file, is judged by the runs before it.
     let file = write_run(dir.path(), "latest.json", &latest);
     let publish = harness(dir.path())

@@ -1,13 +1,15 @@
 //! `harness analyze HISTORY`: every series of a history judged run by
 //! run, per machine and profile, with the judge `check` uses: its state
-//! at the latest run and every confirmed change with where it began.
+//! at the latest run, and every change point of the series (the one
+//! change-point analysis, [`crate::judge::steps`]) with the run and commit
+//! where it began.
 
 use std::collections::BTreeMap;
 
 use super::AnalyzeConfig;
 use super::common::{Outcome, history_runs};
 use crate::accepted::Accepted;
-use crate::judge::{Context, Verdict, judge_tracks, series::State, show, tracks};
+use crate::judge::{Context, Verdict, judge_tracks, show, steps, tracks};
 use crate::model::Run;
 use crate::render::{Document, Table};
 
@@ -52,39 +54,13 @@ pub fn analyze(c: &AnalyzeConfig) -> anyhow::Result<Outcome> {
             if row.is_some_and(|r| r.verdict.fails()) {
                 failing += 1;
             }
-            let changes: Vec<serde_json::Value> = tr
-                .points
-                .iter()
-                .filter(|p| p.first && matches!(p.state, State::Regressed | State::Improved))
-                .filter_map(|p| {
-                    let since = p.since?;
-                    let run = &ctx.runs[tr.runs[since]];
-                    Some(serde_json::json!({
-                        "run_index": since,
-                        "run_id": run.run_id,
-                        "commit": run.git.as_ref().map(|g| g.commit.clone()),
-                        "before": p.center,
-                        "after": p.center.zip(p.change).map(|(c, ch)| c * ch.ratio),
-                        "relative": p.change.map(|ch| ch.ratio - 1.0),
-                        "lower": p.change.and_then(|ch| ch.lower.map(|l| l - 1.0)),
-                        "upper": p.change.and_then(|ch| ch.upper.map(|u| u - 1.0)),
-                        "p": p.p,
-                        "direction": if p.state == State::Improved { "improved" } else { "regressed" },
-                    }))
-                })
-                .collect();
+            let changes = steps(&ctx, tr);
             let latest = *tr.values.last().unwrap_or(&f64::NAN);
             let state =
                 row.map_or_else(|| "not in the latest run".to_owned(), |r| r.control.clone());
             let labels: Vec<String> = changes
                 .iter()
-                .map(|ch| {
-                    format!(
-                        "{} at {}",
-                        ch["direction"].as_str().unwrap_or(""),
-                        ctx.label(tr.runs[ch["run_index"].as_u64().unwrap_or(0) as usize])
-                    )
-                })
+                .map(|ch| format!("{:+.1}% at {}", ch.relative * 100.0, ch.label))
                 .collect();
             t.rows.push(vec![
                 machine.clone(),

@@ -213,7 +213,7 @@ pub fn build(total: usize, ctx: Option<&Context>, inputs: &Inputs) -> Page {
             metric: t.metric.name().to_owned(),
             unit,
             gates,
-            series: from_track(t, &|r| r),
+            series: from_track(t, &|r| r, &judge::steps(ctx, t)),
         };
         match benches.last_mut() {
             Some(b) if b.id == id => b.charts.push(chart),

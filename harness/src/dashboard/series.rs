@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 
-use crate::judge::Track;
 use crate::judge::series::{Kind, State};
+use crate::judge::{Step, Track};
 
 /// Significant digits kept in the page's data: far below run-to-run noise,
 /// and it keeps a 1,000-run × 100-bench page small.
@@ -41,7 +41,8 @@ pub struct SeriesData {
     pub sigma: Vec<Option<f64>>,
     /// Points flagged by the judge, in order.
     pub flags: Vec<Flag>,
-    /// Indexes where a confirmed new level begins.
+    /// Indexes where a new level begins: the series' change points
+    /// ([`crate::judge::steps`]).
     pub change_points: Vec<usize>,
 }
 
@@ -56,8 +57,8 @@ pub fn round(x: f64) -> f64 {
 }
 
 /// The chart of one judged series; `run` maps its points to the page's
-/// run table.
-pub fn from_track(t: &Track, run: &dyn Fn(usize) -> usize) -> SeriesData {
+/// run table; `steps` are its change points (the markers).
+pub fn from_track(t: &Track, run: &dyn Fn(usize) -> usize, steps: &[Step]) -> SeriesData {
     let mut data = SeriesData {
         run: t.runs.iter().map(|&r| run(r)).collect(),
         value: t.values.iter().map(|&v| round(v)).collect(),
@@ -66,7 +67,7 @@ pub fn from_track(t: &Track, run: &dyn Fn(usize) -> usize) -> SeriesData {
         center: Vec::with_capacity(t.points.len()),
         sigma: Vec::with_capacity(t.points.len()),
         flags: Vec::new(),
-        change_points: Vec::new(),
+        change_points: steps.iter().map(|s| s.run_index).collect(),
     };
     for (i, p) in t.points.iter().enumerate() {
         // σ in the unit: relative σ times the center on a log scale; an
@@ -90,15 +91,7 @@ pub fn from_track(t: &Track, run: &dyn Fn(usize) -> usize) -> SeriesData {
                 up: p.center.is_none_or(|c| t.values[i] >= c),
             });
         }
-        if p.first
-            && matches!(p.state, State::Regressed | State::Improved)
-            && let Some(s) = p.since
-        {
-            data.change_points.push(s);
-        }
     }
-    data.change_points.sort_unstable();
-    data.change_points.dedup();
     data
 }
 

@@ -11,6 +11,7 @@
 
 mod budget;
 pub mod calibration;
+mod changes;
 mod compare;
 mod context;
 mod decide;
@@ -22,6 +23,7 @@ pub mod series;
 mod verdict;
 
 pub use budget::Settings;
+pub use changes::{Step, steps};
 pub use compare::{
     Comparison, Design, EQUIVALENCE_ALPHA, Next, Side, after_round, judge_comparison,
 };

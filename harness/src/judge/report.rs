@@ -182,6 +182,17 @@ pub fn judge_tracks(ctx: &Context, tracks: &[Track]) -> Report {
             continue;
         };
         let mut r = row(ctx, t, m, alpha);
+        if matches!(r.verdict, Verdict::Regressed | Verdict::Improved) {
+            // Since which commit: the series' latest change point.
+            if let Some(step) = super::changes::steps(ctx, t).last() {
+                r.why.push(format!(
+                    "step at {} ({:+.1}%, p={:.1e})",
+                    step.label,
+                    step.relative * 100.0,
+                    step.p
+                ));
+            }
+        }
         outlier = outlier.or(*t.outlier.last().unwrap_or(&None));
         if let Some(targets) = &ctx.targets {
             // The gate's interval covers this level's earlier runs.

@@ -258,8 +258,8 @@ struct CompareArgs {
     #[arg(long, default_value_t = 3)]
     min_rounds: usize,
     /// Stop starting new rounds when the next one would end after this
-    /// much time since the start (e.g. 15m, 900s, 1h); what is undecided
-    /// then is UNKNOWN.
+    /// much measuring time (e.g. 15m, 900s, 1h; the two builds do not
+    /// count); what is undecided then is UNKNOWN.
     #[arg(long, value_name = "DURATION")]
     budget: Option<String>,
     #[command(flatten)]

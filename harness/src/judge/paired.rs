@@ -233,6 +233,22 @@ pub fn judge_pairs(p: &Pairs, history: &[f64], alpha: f64, s: &Settings) -> Pair
     let logs: Vec<f64> = ratios.iter().map(|r| r.ln()).collect();
     let up = logs.iter().sum::<f64>() >= 0.0;
     let Some(e) = Evidence::paired(&logs, up) else {
+        // One round (or rounds with no spread at all): as in `check`, only
+        // a change beyond the large-change threshold counts from it.
+        let change = ratio - 1.0;
+        if change.abs() > s.large {
+            row.verdict = if change > 0.0 {
+                Verdict::Regressed
+            } else {
+                Verdict::Improved
+            };
+            row.why.push(format!(
+                "{pct:+.1}% from {} round(s) with no spread to judge by: beyond the {:.0}% large-change threshold",
+                row.rounds,
+                s.large * 100.0
+            ));
+            return row;
+        }
         row.verdict = Verdict::Warn;
         row.why.push(format!(
             "{} round(s): no spread between rounds to judge by; use --rounds 3 or more",
@@ -337,6 +353,15 @@ mod tests {
         let row = judge_pairs(&pairs(true, &BASE, &head), &[], 0.05, &Settings::default());
         assert_eq!(row.verdict, Verdict::Pass);
         assert!(row.why[0].contains("minimum effect"), "{row:?}");
+    }
+
+    #[test]
+    fn one_round_counts_only_beyond_the_large_threshold() {
+        let s = Settings::default();
+        let big = judge_pairs(&pairs(true, &BASE[..1], &[240.0]), &[], 0.05, &s);
+        assert_eq!(big.verdict, Verdict::Regressed, "{big:?}");
+        let small = judge_pairs(&pairs(true, &BASE[..1], &[120.0]), &[], 0.05, &s);
+        assert_eq!(small.verdict, Verdict::Warn, "{small:?}");
     }
 
     #[test]

@@ -57,7 +57,8 @@ pub struct Setup<'a> {
     pub settings: &'a Settings,
     /// Looks and rounds.
     pub design: Design,
-    /// No round that would end after this much time since `clock`.
+    /// No round that would end after this much measuring time (the
+    /// builds do not count).
     pub budget: Option<Duration>,
     /// Earlier values of a series (bench, metric), for counts' noise.
     pub history: &'a dyn Fn(&str, &str) -> Vec<f64>,
@@ -161,6 +162,8 @@ pub fn paired(
     b: &Checkout,
     clock: Instant,
 ) -> anyhow::Result<Comparison> {
+    // The budget is for measuring: it starts after both builds.
+    let measuring = Instant::now();
     let sides = [a, b];
     let mut warnings = Vec::new();
     let jobs = jobs(&sides);
@@ -230,7 +233,7 @@ pub fn paired(
         rounds.push((x, y));
         let out_of_time = setup
             .budget
-            .is_some_and(|budget| clock.elapsed() + started.elapsed() > budget);
+            .is_some_and(|budget| measuring.elapsed() + started.elapsed() > budget);
         match after_round(
             &a.side(),
             &b.side(),

@@ -1,7 +1,7 @@
 // Headless-browser test of the `harness report` site. Usage:
 //   node test.mjs WORK_DIR SCREENSHOT_DIR
 // WORK_DIR holds site-small (36 runs with a step in ntu/observe/w16),
-// site-big (1,000 runs × 100 benches) and site-empty (no history), written
+// site-big (1,000 runs × 100 benches) and site-empty (a site whose data holds no run), written
 // by scripts/test.d/30-browser.sh. Exits non-zero on the first failed check.
 import { createServer } from "node:http";
 import { readFile, mkdir } from "node:fs/promises";

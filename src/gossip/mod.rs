@@ -23,6 +23,7 @@ mod sim;
 mod time;
 mod transport;
 mod types;
+mod wheel;
 mod wire;
 
 pub use binary::{MAX_BATCH_BYTES, decode_batch, decode_binary, encode_batch, encode_binary};

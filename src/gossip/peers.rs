@@ -1,15 +1,16 @@
 //! The peer table: O(1) lookup by id, a compact record per peer, the alive
 //! set for sampling, the five most recently seen peers for piggyback, and
-//! the health schedule (see [`super::health`]).
+//! the health deadlines (see [`super::wheel`]).
 
 use std::hash::{BuildHasher, RandomState};
 
 use hashbrown::HashTable;
 
-use super::health::{Schedule, next_due};
+use super::health::{Timeouts, Transition, next_due, rule};
 use super::message::PeerUpdate;
 use super::time::UnixMicros;
 use super::types::NodeState;
+use super::wheel::{Link, Links, Wheel};
 
 /// How many peers piggyback on each outgoing message (the reference's
 /// `_collect_piggyback(max_items=5)`).
@@ -28,8 +29,8 @@ pub(crate) struct Peer {
     pub(crate) last_seen: i64,
     pub(crate) ihsan_average: f64,
     pub(crate) incarnation: i64,
-    /// Due time of this peer's live health entry (`i64::MAX`: none).
-    pub(crate) due: i64,
+    /// Its place in the health wheel.
+    link: Link,
     /// Index in `alive`, or `NOT_ALIVE`.
     alive_pos: u32,
     pub(crate) state: NodeState,
@@ -77,7 +78,19 @@ pub struct PeerTable {
     /// (last_seen, index) of the most recently seen peers, newest first,
     /// ties in insertion order (Python's stable `sorted(reverse=True)`).
     recent: Vec<(i64, u32)>,
-    pub(crate) schedule: Schedule,
+    /// Health deadlines, threaded through the peers' links.
+    wheel: Wheel,
+    pub(crate) timeouts: Timeouts,
+}
+
+/// The peers' wheel links, for the wheel to follow.
+struct PeerLinks<'a>(&'a mut Vec<Vec<Peer>>);
+
+impl Links for PeerLinks<'_> {
+    fn link(&mut self, idx: u32) -> &mut Link {
+        let i = idx as usize;
+        &mut self.0[i / CHUNK][i % CHUNK].link
+    }
 }
 
 impl PeerTable {
@@ -156,7 +169,7 @@ impl PeerTable {
             last_seen: now.0,
             ihsan_average: 0.95,
             incarnation: 0,
-            due: i64::MAX,
+            link: Link::default(),
             alive_pos: NOT_ALIVE,
             state: NodeState::Left,
         });
@@ -205,14 +218,14 @@ impl PeerTable {
                 self.get_mut(moved).alive_pos = pos as u32;
             }
         }
-        let timeouts = self.schedule.timeouts;
-        let peer = self.get_mut(idx);
-        let due = next_due(&timeouts, peer.state, peer.last_seen, now.0);
-        if let Some(due) = due
-            && due < peer.due
-        {
-            peer.due = due;
-            self.schedule.push(due, idx);
+        let peer = self.get(idx);
+        let due = next_due(&self.timeouts, peer.state, peer.last_seen, now.0);
+        let links = &mut PeerLinks(&mut self.chunks);
+        match due {
+            // A later deadline leaves the peer where it is: it comes due
+            // early, the rule finds nothing to do and it moves on.
+            Some(due) => self.wheel.schedule(links, idx, due),
+            None => self.wheel.unlink(links, idx),
         }
     }
 
@@ -280,40 +293,41 @@ impl PeerTable {
 impl PeerTable {
     /// The reference's `check_peer_health` at `now`, touching only peers
     /// whose deadline passed. Returns the changes made.
-    pub fn check_health(&mut self, now: UnixMicros) -> Vec<super::health::Transition> {
+    pub fn check_health(&mut self, now: UnixMicros) -> Vec<Transition> {
+        let mut due = self.wheel.advance(&mut PeerLinks(&mut self.chunks), now.0);
+        // The reference scans its peers in insertion order.
+        due.sort_unstable();
         let mut changes = Vec::new();
-        while let Some((due, idx)) = self.schedule.pop_due(now.0) {
-            let peer = self.get_mut(idx);
-            if peer.due != due {
-                continue; // superseded by an earlier entry
-            }
-            peer.due = i64::MAX;
+        for idx in due {
+            let peer = self.get(idx);
             let (from, last_seen) = (peer.state, peer.last_seen);
-            match super::health::rule(&self.schedule.timeouts, from, last_seen, now.0) {
+            match rule(&self.timeouts, from, last_seen, now.0) {
                 Some(to) => {
                     self.set_state(idx, to, now);
-                    changes.push(super::health::Transition {
+                    changes.push(Transition {
                         node_id: self.id(idx).to_string(),
                         from,
                         to,
                     });
                 }
-                // Popped early: reschedule at the real due time.
+                // Came due early (a tick's rounding, or the peer was heard
+                // from since): schedule it at its real deadline.
                 None => self.set_state(idx, from, now),
             }
         }
         changes
     }
 
-    /// Heap entries held (stale ones included), for tests and benches.
+    /// Peers in the health wheel, for tests and benches.
     pub fn scheduled(&self) -> usize {
-        self.schedule.len()
+        self.wheel.len()
     }
 
     /// A table whose health timeouts are `timeouts`.
-    pub fn with_timeouts(timeouts: super::health::Timeouts) -> PeerTable {
-        let mut t = PeerTable::default();
-        t.schedule.timeouts = timeouts;
-        t
+    pub fn with_timeouts(timeouts: Timeouts) -> PeerTable {
+        PeerTable {
+            timeouts,
+            ..PeerTable::default()
+        }
     }
 }

@@ -1,7 +1,10 @@
 //! A hierarchical timing wheel of peer health deadlines (Varghese and
 //! Lauck 1987; the layout of tokio's timer wheel): six levels of 64 slots,
-//! level `l` slots spanning `64^l` ticks of 1.024 ms, so the wheel covers
-//! 2^36 ticks (about two years) ahead. Each slot is an intrusive
+//! level `l` slots spanning `64^l` microseconds. Ticks are microseconds,
+//! the rule's own resolution, so a peer comes due exactly when its state
+//! changes: with a coarser tick, every check would also wake the peers
+//! that share the current tick, and at a million peers over five seconds
+//! a millisecond holds two hundred of them. Each slot is an intrusive
 //! doubly-linked list threaded through the peers' [`Link`]s, with a 64-bit
 //! occupancy mask per level, so
 //!
@@ -12,26 +15,23 @@
 //!   them: O(k + levels) for k due peers, independent of the table size.
 //!
 //! A slot of a higher level is *cascaded* when time reaches it: its peers
-//! move to lower levels (each peer at most once per level). Deadlines are
-//! kept as ticks; the caller re-applies its exact rule to each peer that
-//! comes due, so a tick's granularity never changes an answer.
-
-/// Ticks are `micros >> TICK_SHIFT` (1.024 ms).
-pub(crate) const TICK_SHIFT: u32 = 10;
+//! move to lower levels (each peer at most once per level), so the work per
+//! due peer is bounded by the levels it passed through.
 const SLOT_BITS: u32 = 6;
 const SLOTS: usize = 1 << SLOT_BITS;
 const LEVELS: usize = 6;
-/// Deadlines further ahead are scheduled this far ahead instead (about
-/// twelve days); they come due early, the caller's rule finds nothing to do
-/// and schedules them again.
-const MAX_AHEAD: u64 = (1 << 30) - 1;
+/// Deadlines further ahead are scheduled this far ahead instead (about 36
+/// minutes; health deadlines are seconds away); they come due early, the
+/// caller's rule finds nothing to do and schedules them again. It also keeps
+/// every stored tick within 2^31 of `elapsed`, so 32 bits of it suffice.
+const MAX_AHEAD: u64 = (1 << 31) - 1;
 /// End of a list.
 pub(crate) const NIL: u32 = u32::MAX;
 /// `Link::next` of a peer that is in no list.
 pub(crate) const UNLINKED: u32 = u32::MAX - 1;
 
-/// A peer's place in the wheel: its list neighbours and its deadline tick
-/// (the low 32 bits; the wheel never holds a deadline 2^31 ticks away).
+/// A peer's place in the wheel: its list neighbours and the low 32 bits of
+/// its deadline tick.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Link {
     prev: u32,
@@ -73,24 +73,28 @@ enum List {
 /// peers whose deadline is at or before it wait in the due list.
 #[derive(Debug)]
 pub(crate) struct Wheel {
-    heads: [[u32; SLOTS]; LEVELS],
+    /// Boxed: the table that holds the wheel stays small to move.
+    heads: Box<[[u32; SLOTS]; LEVELS]>,
     occupied: [u64; LEVELS],
     due: u32,
     /// Ticks are stored relative to `base`, the first tick the wheel saw.
     base: Option<i64>,
     elapsed: u64,
     len: usize,
+    /// Peers of a slot being cascaded (kept to reuse its allocation).
+    scratch: Vec<u32>,
 }
 
 impl Default for Wheel {
     fn default() -> Self {
         Wheel {
-            heads: [[NIL; SLOTS]; LEVELS],
+            heads: Box::new([[NIL; SLOTS]; LEVELS]),
             occupied: [0; LEVELS],
             due: NIL,
             base: None,
             elapsed: 0,
             len: 0,
+            scratch: Vec::new(),
         }
     }
 }
@@ -112,9 +116,9 @@ impl Wheel {
         self.len
     }
 
-    /// The relative tick of `micros` (`None` before the wheel has a base).
+    /// The tick of `micros` relative to the wheel's base (set by the first).
     fn rel(&mut self, micros: i64) -> u64 {
-        let tick = micros >> TICK_SHIFT;
+        let tick = micros;
         let base = *self.base.get_or_insert(tick);
         tick.saturating_sub(base).max(0) as u64
     }
@@ -243,9 +247,9 @@ impl Wheel {
                 break;
             }
             self.elapsed = deadline;
-            let mut moved = Vec::new();
+            let mut moved = std::mem::take(&mut self.scratch);
             self.drain(links, List::Slot(level, slot), &mut moved);
-            for idx in moved {
+            for &idx in &moved {
                 // Relinking puts a peer due now in the due list, others one
                 // level lower.
                 let when = self.full_tick(links.link(idx).tick);
@@ -257,6 +261,8 @@ impl Wheel {
                 };
                 self.push(links, idx, when, list);
             }
+            moved.clear();
+            self.scratch = moved;
             self.drain(links, List::Due, &mut out);
         }
         if now > self.elapsed {
@@ -294,13 +300,13 @@ mod tests {
         }
     }
 
-    const T: i64 = 1 << TICK_SHIFT;
+    const T: i64 = 1000;
 
     #[test]
     fn peers_come_due_at_their_tick_across_levels() {
         let mut links = Table(vec![Link::default(); 6]);
         let mut w = Wheel::default();
-        let dues = [5 * T, 70 * T, 5000 * T, 300_000 * T, 20_000_000 * T, T];
+        let dues = [5 * T, 70 * T, 5000 * T, 300_000 * T, 2_000_000 * T, T];
         w.advance(&mut links, 0);
         for (i, d) in dues.iter().enumerate() {
             w.schedule(&mut links, i as u32, *d);

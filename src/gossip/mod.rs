@@ -37,6 +37,6 @@ pub use peers::{PIGGYBACK_PEERS, PeerTable, PeerView};
 pub use ratelimit::RateLimiter;
 pub use sim::{RoundStat, SimConfig, SimReport, simulate_join};
 pub use time::{SECOND, TimestampError, UnixMicros, parse_iso};
-pub use transport::{BindError, Clock, UdpNode};
+pub use transport::{BindError, Clock, Outbox, UdpNode};
 pub use types::{MsgType, NodeState, UnknownName};
 pub use wire::{MAX_WIRE_BYTES, WireError, decode_json, decode_json_strict, encode_json};

@@ -18,13 +18,16 @@ pub const PIGGYBACK_PEERS: usize = 5;
 
 const NOT_ALIVE: u32 = u32::MAX;
 
-/// One peer, kept small: 104 bytes plus its id and address text. The
-/// reference never changes `patterns_contributed` of a peer (records from
-/// piggyback do not carry it over), so it is always 0 and not stored.
+/// One peer, kept small: 96 bytes plus its id and address text, which
+/// share one allocation. The reference never changes `patterns_contributed`
+/// of a peer (records from piggyback do not carry it over), so it is always
+/// 0 and not stored.
 #[derive(Debug, Clone)]
 pub(crate) struct Peer {
-    pub(crate) id: Box<str>,
-    pub(crate) address: Box<str>,
+    /// The id followed by the address.
+    text: Box<str>,
+    /// Bytes of `text` that are the id.
+    id_len: u32,
     pub(crate) key: [u8; 32],
     pub(crate) last_seen: i64,
     pub(crate) ihsan_average: f64,
@@ -34,6 +37,18 @@ pub(crate) struct Peer {
     /// Index in `alive`, or `NOT_ALIVE`.
     alive_pos: u32,
     pub(crate) state: NodeState,
+}
+
+impl Peer {
+    /// The peer's id.
+    pub(crate) fn id(&self) -> &str {
+        &self.text[..self.id_len as usize]
+    }
+
+    /// The peer's `host:port`.
+    pub(crate) fn address(&self) -> &str {
+        &self.text[self.id_len as usize..]
+    }
 }
 
 /// A read-only view of one peer.
@@ -97,7 +112,7 @@ impl PeerTable {
     /// The index of `id`, if known. O(1).
     pub fn lookup(&self, id: &str) -> Option<u32> {
         let hash = self.hasher.hash_one(id);
-        self.index.find(hash, |&i| *self.get(i).id == *id).copied()
+        self.index.find(hash, |&i| self.get(i).id() == id).copied()
     }
 
     /// How many peers are known.
@@ -117,7 +132,7 @@ impl PeerTable {
 
     /// The id interned at `idx`.
     pub fn id(&self, idx: u32) -> &str {
-        &self.get(idx).id
+        self.get(idx).id()
     }
 
     pub(crate) fn get(&self, idx: u32) -> &Peer {
@@ -160,11 +175,11 @@ impl PeerTable {
         let hash = hasher.hash_one(id);
         self.index.insert_unique(hash, idx, |&i| {
             let i = i as usize;
-            hasher.hash_one(&*chunks[i / CHUNK][i % CHUNK].id)
+            hasher.hash_one(chunks[i / CHUNK][i % CHUNK].id())
         });
         self.chunks.last_mut().expect("pushed above").push(Peer {
-            id: id.into(),
-            address: address.into(),
+            text: [id, address].concat().into_boxed_str(),
+            id_len: u32::try_from(id.len()).expect("an id shorter than 4 GiB"),
             key,
             last_seen: now.0,
             ihsan_average: 0.95,
@@ -259,8 +274,8 @@ impl PeerTable {
     pub fn record(&self, idx: u32) -> PeerUpdate {
         let p = self.get(idx);
         PeerUpdate {
-            node_id: p.id.to_string(),
-            address: p.address.to_string(),
+            node_id: p.id().to_string(),
+            address: p.address().to_string(),
             public_key: crate::pci::to_hex(&p.key),
             state: p.state,
             incarnation: p.incarnation,

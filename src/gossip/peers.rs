@@ -45,6 +45,12 @@ impl Peer {
         &self.text[..self.id_len as usize]
     }
 
+    /// Whether the id is `id` (a byte comparison: no char-boundary check
+    /// on the lookup path).
+    fn id_is(&self, id: &str) -> bool {
+        self.text.as_bytes().get(..self.id_len as usize) == Some(id.as_bytes())
+    }
+
     /// The peer's `host:port`.
     pub(crate) fn address(&self) -> &str {
         &self.text[self.id_len as usize..]
@@ -112,7 +118,7 @@ impl PeerTable {
     /// The index of `id`, if known. O(1).
     pub fn lookup(&self, id: &str) -> Option<u32> {
         let hash = self.hasher.hash_one(id);
-        self.index.find(hash, |&i| self.get(i).id() == id).copied()
+        self.index.find(hash, |&i| self.get(i).id_is(id)).copied()
     }
 
     /// How many peers are known.

@@ -7,12 +7,10 @@ mod inputs;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use bizra::gossip::{
-    GossipEngine, SECOND, UnixMicros, decode_binary, decode_json, encode_binary, encode_json,
-};
+use bizra::gossip::{GossipEngine, SECOND, decode_binary, decode_json, encode_binary, encode_json};
 use bizra::pci::{BatchItem, SigningKey, SplitMix64, domain_digest, verify_batch};
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use inputs::gossip::{SIZES, T0, engine, key, ping, table};
+use inputs::gossip::{DUE, HealthRun, SIZES, T0, engine, key, ping, table};
 
 fn codecs_and_signatures(c: &mut Criterion) {
     let msg = ping();
@@ -124,10 +122,7 @@ fn handle_message(c: &mut Criterion) {
 fn peer_table(c: &mut Criterion) {
     let mut g = c.benchmark_group("gossip");
     for n in SIZES {
-        // Spread over the suspect timeout, so every check finds the same
-        // number of peers due.
-        let spacing = 5 * SECOND / n as i64;
-        let mut t = table(n, spacing);
+        let t = table(n, 5 * SECOND / n as i64);
         let mut rng = SplitMix64::new(9);
         let queries: Vec<String> = (0..4096)
             .map(|_| format!("node-{}", bizra::pci::RandomSource::below(&mut rng, n)))
@@ -140,21 +135,11 @@ fn peer_table(c: &mut Criterion) {
                 black_box(t.lookup(&q[i]).unwrap())
             })
         });
-        // One check with DUE peers past their deadline; each is found
-        // SUSPECT and then heard from again, so the state is steady.
-        const DUE: i64 = 10;
-        let mut now = 5 * SECOND;
+        // One check with DUE peers past their deadline (see HealthRun).
+        let mut run = HealthRun::new(n);
         g.throughput(Throughput::Elements(DUE as u64));
         g.bench_function(BenchmarkId::new("health_check", n), |b| {
-            b.iter(|| {
-                now += DUE * spacing;
-                let changes = t.check_health(UnixMicros(now));
-                for ch in &changes {
-                    let idx = t.lookup(&ch.node_id).unwrap();
-                    t.touch(idx, UnixMicros(now));
-                }
-                black_box(changes.len())
-            })
+            b.iter(|| black_box(run.step()))
         });
     }
     g.finish();

@@ -140,6 +140,7 @@ fn verify(input: (GossipMessage, String)) -> (bool, (GossipMessage, String)) {
 
 #[library_benchmark]
 #[bench::signed_ping(setup = inputs::gossip::receiver_and_ping, teardown = discard)]
+#[bench::signed_ping_warm(setup = inputs::gossip::warm_receiver_and_ping, teardown = discard)]
 fn handle_message(input: (GossipEngine, Vec<u8>)) -> (GossipEngine, Vec<u8>) {
     let (mut engine, wire) = input;
     let handled = engine.handle_message(black_box(&wire), inputs::gossip::T0);
@@ -159,6 +160,22 @@ fn table_and_id(n: usize) -> (PeerTable, String) {
 fn peer_lookup(input: (PeerTable, String)) -> (PeerTable, String) {
     black_box(input.0.lookup(black_box(&input.1)).expect("known peer"));
     input
+}
+
+/// Consecutive health checks counted per run: the wheel moves a peer to a
+/// lower level when time reaches its slot, and enough checks are counted
+/// for those moves to be included at every size (the slot of 64 ticks,
+/// 65 ms, holds 13,000 peers at a million).
+const HEALTH_CHECKS: usize = 1024;
+
+#[library_benchmark]
+#[bench::_1000(setup = inputs::gossip::HealthRun::new, teardown = discard, args = (1000))]
+#[bench::_10000(setup = inputs::gossip::HealthRun::new, teardown = discard, args = (10000))]
+#[bench::_100000(setup = inputs::gossip::HealthRun::new, teardown = discard, args = (100000))]
+#[bench::_1000000(setup = inputs::gossip::HealthRun::new, teardown = discard, args = (1000000))]
+fn health_check(mut run: inputs::gossip::HealthRun) -> (usize, inputs::gossip::HealthRun) {
+    let changes = (0..HEALTH_CHECKS).map(|_| run.step()).sum();
+    (black_box(changes), run)
 }
 
 /// A leader with 64 registered voters and the first voter's vote.
@@ -220,7 +237,8 @@ library_benchmark_group!(
         binary_decode,
         verify,
         handle_message,
-        peer_lookup
+        peer_lookup,
+        health_check
     ]
 );
 library_benchmark_group!(name = consensus, benchmarks = [receive_vote]);

@@ -323,3 +323,112 @@ fn view_change_rotates_the_leader_and_times_out_rounds() {
     assert_eq!(nodes[0].leader_for_view(1), "n1");
     assert!(!nodes[0].is_leader());
 }
+
+/// Four engines `n0..n3` that know each other's keys.
+fn cluster() -> Vec<ConsensusEngine> {
+    (0..4u16)
+        .map(|n| {
+            let mut e = node(n);
+            for m in 0..4u16 {
+                e.register_peer(&format!("n{m}"), key(m).public_key())
+                    .unwrap();
+            }
+            e
+        })
+        .collect()
+}
+
+#[test]
+fn new_view_moves_a_replica_that_missed_the_view_changes() {
+    let mut nodes = cluster();
+    // Leader of view 1: sorted ids [n0, n1, n2, n3], 1 % 4 → n1.
+    assert_eq!(nodes[1].leader_for_view(1), "n1");
+    let requests: Vec<_> = (0..3).map(|i| nodes[i].request_view_change()).collect();
+    for r in &requests {
+        let _ = nodes[1].receive_view_change(r, 4);
+    }
+    let new_view = nodes[1].create_new_view(1, 4).unwrap();
+    // n3 saw none of the requests; the NEW-VIEW alone moves it.
+    let before = nodes[3].summary();
+    let mut forged = new_view.clone();
+    forged.view_changes.truncate(2);
+    assert!(matches!(
+        nodes[3].receive_new_view(&forged, 4),
+        Err(VoteError::BadSignature { .. })
+    ));
+    let mut not_leader = new_view.clone();
+    not_leader.leader_id = "n2".into();
+    assert!(matches!(
+        nodes[3].receive_new_view(&not_leader, 4),
+        Err(VoteError::NotLeader { .. })
+    ));
+    assert_eq!(
+        nodes[3].summary(),
+        before,
+        "a refused NEW-VIEW changes nothing"
+    );
+    assert_eq!(
+        nodes[3].receive_new_view(&new_view, 4),
+        Ok(VoteOutcome::QuorumReached)
+    );
+    assert_eq!(nodes[3].current_view(), 1);
+    assert!(!nodes[3].is_leader());
+    assert!(matches!(
+        nodes[3].receive_new_view(&new_view, 4),
+        Err(VoteError::ViewMismatch { .. })
+    ));
+}
+
+#[test]
+fn new_view_needs_a_quorum_and_the_leader() {
+    let mut nodes = cluster();
+    let r0 = nodes[0].request_view_change();
+    let _ = nodes[1].receive_view_change(&r0, 4);
+    // n1 holds one request (n0's): no quorum of 3.
+    assert!(nodes[1].create_new_view(1, 4).is_err());
+    // n2 does not lead view 1.
+    assert!(nodes[2].create_new_view(1, 4).is_err());
+}
+
+#[test]
+fn consensus_payloads_round_trip_and_bad_ones_name_the_field() {
+    use bizra::consensus::{ConsensusMessage, PayloadError};
+    use bizra::gossip::{GossipConfig, GossipEngine};
+
+    let (mut leader, proposal) = setup(3);
+    let v = vote(1, &proposal);
+    leader.set_leader("n0");
+    let prepare = leader.send_prepare(&proposal.proposal_id, 0.97).unwrap();
+    let mut sender = GossipEngine::new(
+        "n0",
+        "127.0.0.1:1",
+        key(0),
+        GossipConfig::default(),
+        Box::new(SplitMix64::new(1)),
+    );
+    let now = bizra::gossip::UnixMicros(1_770_000_000_000_000);
+    for m in [
+        ConsensusMessage::PrePrepare(proposal.clone()),
+        ConsensusMessage::Vote(v),
+        ConsensusMessage::Prepare(prepare),
+        ConsensusMessage::ViewChange(leader.request_view_change()),
+    ] {
+        let (t, payload) = m.to_payload();
+        let wire = bizra::gossip::encode_json(&sender.create_message(t, payload, now));
+        let back = bizra::gossip::decode_json(&wire).unwrap();
+        assert_eq!(ConsensusMessage::from_gossip(&back).unwrap(), m);
+    }
+    let (t, mut payload) = ConsensusMessage::PrePrepare(proposal).to_payload();
+    payload.retain(|(k, _)| k != "view");
+    let msg = sender.create_message(t, payload, now);
+    assert_eq!(
+        ConsensusMessage::from_gossip(&msg),
+        Err(PayloadError::Field {
+            kind: "pre_prepare",
+            field: "view",
+            problem: "is missing"
+        })
+    );
+    let ping = sender.create_ping(now);
+    assert!(ConsensusMessage::from_gossip(&ping).is_err());
+}

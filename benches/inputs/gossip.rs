@@ -1,6 +1,8 @@
 //! Gossip inputs: keys, engines, a signed PING and peer tables.
 
-use bizra::gossip::{GossipConfig, GossipEngine, GossipMessage, PeerTable, Timeouts, UnixMicros};
+use bizra::gossip::{
+    GossipConfig, GossipEngine, GossipMessage, PeerTable, SECOND, Timeouts, UnixMicros,
+};
 use bizra::pci::{SigningKey, SplitMix64};
 
 /// The fixed "now" of the benches.
@@ -64,4 +66,57 @@ pub fn receiver_and_ping() -> (GossipEngine, Vec<u8>) {
     let mut receiver = engine(0);
     receiver.add_seed(sender.node_id(), sender.address(), sender.public_key(), T0);
     (receiver, bizra::gossip::encode_json(&msg))
+}
+
+/// [`receiver_and_ping`] after the receiver has heard from the sender
+/// once already (a PING without piggyback), as in steady operation: the
+/// sender's decoded key is in the receiver's cache.
+pub fn warm_receiver_and_ping() -> (GossipEngine, Vec<u8>) {
+    let (mut receiver, wire) = receiver_and_ping();
+    let mut earlier = engine(1);
+    earlier.create_ping(T0);
+    // Sequence 2: the measured PING is sequence 1, not a duplicate.
+    let warm = bizra::gossip::encode_json(&earlier.create_ping(T0));
+    receiver.handle_message(&warm, T0).expect("accepted");
+    (receiver, wire)
+}
+
+/// Peers found due by each health check of [`HealthRun::step`].
+pub const DUE: i64 = 10;
+
+/// A table of `n` peers heard from evenly over the suspect timeout, and a
+/// clock: each [`step`](HealthRun::step) moves it on by `DUE` spacings, so
+/// every check finds the same number of peers due whatever `n` is.
+pub struct HealthRun {
+    pub table: PeerTable,
+    pub now: i64,
+    pub spacing: i64,
+}
+
+impl HealthRun {
+    /// The table, already past its first check (at 5 s).
+    pub fn new(n: usize) -> HealthRun {
+        let spacing = 5 * SECOND / n as i64;
+        let mut run = HealthRun {
+            table: table(n, spacing),
+            now: 5 * SECOND,
+            spacing,
+        };
+        run.table.check_health(UnixMicros(run.now));
+        run
+    }
+
+    /// One check with `DUE` peers past their deadline; each is found
+    /// SUSPECT and then heard from again, so the state is steady. Returns
+    /// the number of changes.
+    pub fn step(&mut self) -> usize {
+        self.now += DUE * self.spacing;
+        let now = UnixMicros(self.now);
+        let changes = self.table.check_health(now);
+        for ch in &changes {
+            let idx = self.table.lookup(&ch.node_id).expect("known peer");
+            self.table.touch(idx, now);
+        }
+        changes.len()
+    }
 }

@@ -19,6 +19,28 @@ fn view_change_digest(view: u64, requester: &str, prepared: &[String]) -> Digest
     domain_digest(format!("VIEW-CHANGE:{view}:{requester}:{}", prepared.join(",")).as_bytes())
 }
 
+fn new_view_digest(view: u64, leader: &str, requests: &[ViewChange]) -> Digest {
+    let ids: Vec<&str> = requests.iter().map(|r| r.requester_id.as_str()).collect();
+    domain_digest(format!("NEW-VIEW:{view}:{leader}:{}", ids.join(",")).as_bytes())
+}
+
+/// PBFT's NEW-VIEW: the leader of `view` shows the quorum of view-change
+/// requests that elected it, so a replica that missed some of them still
+/// moves to the view. Signed by the leader over
+/// `BLAKE3dom("NEW-VIEW:{view}:{leader}:{requester,...}")`, requesters in
+/// the order carried (sorted when this port writes one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewView {
+    /// The view being entered.
+    pub view: u64,
+    /// Its leader, the sender.
+    pub leader_id: String,
+    /// Hex signature of the leader.
+    pub signature: String,
+    /// The view-change requests for `view`, each signed by its requester.
+    pub view_changes: Vec<ViewChange>,
+}
+
 /// Which PBFT phase message is being received.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Step {
@@ -287,6 +309,141 @@ impl ConsensusEngine {
             return Ok(VoteOutcome::QuorumReached);
         }
         Ok(VoteOutcome::Recorded { count, quorum })
+    }
+
+    /// Commits the proposal if it is prepared and already holds a quorum
+    /// of commits: commits from other replicas may arrive before this one
+    /// prepared (and sent its own), and none may follow. Returns whether
+    /// this call committed it.
+    pub fn try_commit(&mut self, proposal_id: &str, node_count: usize) -> Result<bool, VoteError> {
+        let quorum = quorum_size(node_count)?;
+        match self.proposals.get_mut(proposal_id) {
+            Some(s) if s.phase == Phase::Prepare && !s.committed && s.commits.len() >= quorum => {
+                s.phase = Phase::Committed;
+                s.committed = true;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// This node's NEW-VIEW for `view`: it must lead that view and hold a
+    /// quorum of view-change requests for it (its own included).
+    pub fn create_new_view(&self, view: u64, node_count: usize) -> Result<NewView, CastError> {
+        let quorum = quorum_size(node_count)?;
+        if self.leader_for_view(view) != self.node_id {
+            return Err(CastError::NotLeader {
+                node_id: self.node_id.clone(),
+                view,
+            });
+        }
+        let mut requests = self.view_changes.get(&view).cloned().unwrap_or_default();
+        if requests.len() < quorum {
+            return Err(CastError::NoViewChangeQuorum {
+                view,
+                count: requests.len(),
+                quorum,
+            });
+        }
+        requests.sort_by(|a, b| a.requester_id.cmp(&b.requester_id));
+        let signature = self
+            .key
+            .sign(&new_view_digest(view, &self.node_id, &requests))
+            .to_hex();
+        Ok(NewView {
+            view,
+            leader_id: self.node_id.clone(),
+            signature,
+            view_changes: requests,
+        })
+    }
+
+    /// Enters the view of a NEW-VIEW after checking, in order: the view is
+    /// ahead of ours, the sender leads it, the sender is registered and
+    /// signed it, and it carries a quorum of distinct requests for that
+    /// view, each from a registered replica and correctly signed. The
+    /// requests are recorded as if received. A refused NEW-VIEW changes
+    /// nothing.
+    pub fn receive_new_view(
+        &mut self,
+        msg: &NewView,
+        node_count: usize,
+    ) -> Result<VoteOutcome, VoteError> {
+        let quorum = quorum_size(node_count)?;
+        if msg.view <= self.view {
+            return Err(VoteError::ViewMismatch {
+                got: msg.view,
+                current: self.view,
+            });
+        }
+        let leader = self.leader_for_view(msg.view);
+        if msg.leader_id != leader {
+            return Err(VoteError::NotLeader {
+                sender_id: clip(&msg.leader_id),
+                view: msg.view,
+                leader_id: clip(&leader),
+            });
+        }
+        let Some(key) = self.registry.key(&msg.leader_id) else {
+            return Err(VoteError::Unregistered {
+                voter_id: clip(&msg.leader_id),
+            });
+        };
+        let digest = new_view_digest(msg.view, &msg.leader_id, &msg.view_changes);
+        if !msg
+            .signature
+            .parse::<Signature>()
+            .is_ok_and(|s| verify(&digest, &s, key))
+        {
+            return Err(VoteError::BadSignature {
+                voter_id: clip(&msg.leader_id),
+            });
+        }
+        let mut requesters: Vec<&str> = Vec::with_capacity(msg.view_changes.len());
+        for r in &msg.view_changes {
+            if r.view != msg.view {
+                return Err(VoteError::ViewMismatch {
+                    got: r.view,
+                    current: msg.view,
+                });
+            }
+            let Some(key) = self.registry.key(&r.requester_id) else {
+                return Err(VoteError::Unregistered {
+                    voter_id: clip(&r.requester_id),
+                });
+            };
+            let digest = view_change_digest(r.view, &r.requester_id, &r.prepared);
+            if !r
+                .signature
+                .parse::<Signature>()
+                .is_ok_and(|s| verify(&digest, &s, key))
+            {
+                return Err(VoteError::BadSignature {
+                    voter_id: clip(&r.requester_id),
+                });
+            }
+            if requesters.contains(&r.requester_id.as_str()) {
+                return Err(VoteError::DoubleVote {
+                    voter_id: clip(&r.requester_id),
+                });
+            }
+            requesters.push(&r.requester_id);
+        }
+        if requesters.len() < quorum {
+            return Err(VoteError::NoQuorum {
+                count: requesters.len(),
+                quorum,
+            });
+        }
+        let known = self.view_changes.entry(msg.view).or_default();
+        for r in &msg.view_changes {
+            if !known.iter().any(|k| k.requester_id == r.requester_id) {
+                known.push(r.clone());
+            }
+        }
+        self.view = msg.view;
+        self.set_leader(&leader);
+        Ok(VoteOutcome::QuorumReached)
     }
 
     /// Aborts every open round older than `timeout_secs` at `now` and

@@ -157,6 +157,24 @@ pub enum VoteError {
         /// The voter.
         voter_id: String,
     },
+    /// A NEW-VIEW from a node that does not lead the view it names.
+    #[error("{sender_id:?} does not lead view {view} (its leader is {leader_id:?})")]
+    NotLeader {
+        /// Who sent it.
+        sender_id: String,
+        /// The view named.
+        view: u64,
+        /// The view's leader.
+        leader_id: String,
+    },
+    /// A NEW-VIEW without a quorum of valid view-change requests.
+    #[error("{count} valid view-change requests, a quorum is {quorum}")]
+    NoQuorum {
+        /// Distinct valid requests carried.
+        count: usize,
+        /// Needed.
+        quorum: usize,
+    },
     /// The node count is zero.
     #[error(transparent)]
     Quorum(#[from] QuorumError),
@@ -190,6 +208,19 @@ pub enum CastError {
         /// The phase the step needs.
         needed: Phase,
     },
+    /// A NEW-VIEW needs a quorum of view-change requests for its view.
+    #[error("{count} view-change requests for view {view}, a quorum is {quorum}")]
+    NoViewChangeQuorum {
+        /// The view.
+        view: u64,
+        /// Requests held.
+        count: usize,
+        /// Needed.
+        quorum: usize,
+    },
+    /// The node count is zero.
+    #[error(transparent)]
+    Quorum(#[from] QuorumError),
     /// A prepare for another view than ours.
     #[error("proposal of view {got}, current view is {current}")]
     ViewMismatch {

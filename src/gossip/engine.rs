@@ -9,6 +9,7 @@ use crate::py::{PyInt, PyValue};
 
 use super::config::GossipConfig;
 use super::dedup::BoundedSet;
+use super::keycache::KeyCache;
 use super::message::{GossipMessage, PeerUpdate};
 use super::outcome::{Handled, Rejected, Snapshot};
 use super::peers::{PeerTable, PeerView};
@@ -36,6 +37,8 @@ pub struct GossipEngine {
     /// entry expires after O(log n) sends.
     pub(super) news: Vec<(u32, u32)>,
     pub(super) rng: Box<dyn RandomSource + Send>,
+    /// Decoded keys of the peers we hear from.
+    pub(super) keys: KeyCache,
 }
 
 fn clip(s: &str) -> String {
@@ -70,6 +73,7 @@ impl GossipEngine {
             pending_pings: HashMap::new(),
             news: Vec::new(),
             rng,
+            keys: KeyCache::default(),
             config,
         }
     }
@@ -174,15 +178,27 @@ impl GossipEngine {
             }
         }
         let sender = self.peers.lookup(&msg.sender_id);
-        let key_hex = match sender {
-            Some(idx) => crate::pci::to_hex(&self.peers.get(idx).key),
-            None => msg.payload_public_key().to_owned(),
-        };
         // Checked before the duplicate test so that forged copies cannot
-        // poison the seen set (the reference's SEC-016 note).
-        let verified = match verdict {
-            Some((key, ok)) if key == key_hex => ok,
-            _ => msg.verify_signature(&key_hex),
+        // poison the seen set (the reference's SEC-016 note). A known
+        // sender is checked with its decoded key, held in the cache.
+        let verified = match sender {
+            Some(idx) => {
+                let raw = self.peers.get(idx).key;
+                match verdict {
+                    Some((key, ok)) if crate::pci::to_hex(&raw) == key => ok,
+                    _ => self
+                        .keys
+                        .get(idx, &raw, self.peers.len())
+                        .is_some_and(|key| msg.verify_with(&key)),
+                }
+            }
+            None => {
+                let key_hex = msg.payload_public_key();
+                match verdict {
+                    Some((key, ok)) if key == key_hex => ok,
+                    _ => msg.verify_signature(key_hex),
+                }
+            }
         };
         if !verified {
             return Err(Rejected::BadSignature {

@@ -1,17 +1,14 @@
-//! The health schedule: a min-heap of (due time, peer) with lazy
-//! invalidation, so a health check touches only peers whose deadline
-//! passed — O(k log n) for k due peers instead of the reference's O(n) scan.
+//! The health rule and each peer's deadline. The peers wait in a timing
+//! wheel ([`super::wheel`]), so a health check touches only peers whose
+//! deadline passed — O(k) for k due peers instead of the reference's O(n)
+//! scan.
 //!
 //! A peer's *due time* is the first microsecond at which the reference's
 //! rule (silent > dead timeout → DEAD, else silent > suspect timeout →
-//! SUSPECT, LEFT untouched) would change its state. It only ever
-//! underestimates: an entry that pops early re-applies the rule (a no-op)
-//! and reschedules. Hearing from a peer moves its real due time later and
-//! costs no heap operation; only a move earlier pushes a new entry, and the
-//! entry it supersedes is skipped when it pops.
-
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+//! SUSPECT, LEFT untouched) would change its state. The wheel's deadline
+//! only ever underestimates it: a peer that comes due early has the rule
+//! re-applied (a no-op) and is scheduled again. Hearing from a peer moves
+//! its real due time later and costs no wheel operation.
 
 use super::types::NodeState;
 
@@ -42,32 +39,6 @@ pub struct Transition {
     pub from: NodeState,
     /// Its state after.
     pub to: NodeState,
-}
-
-/// The heap of health deadlines.
-#[derive(Debug, Default)]
-pub(crate) struct Schedule {
-    heap: BinaryHeap<Reverse<(i64, u32)>>,
-    pub(crate) timeouts: Timeouts,
-}
-
-impl Schedule {
-    pub(crate) fn push(&mut self, due: i64, idx: u32) {
-        self.heap.push(Reverse((due, idx)));
-    }
-
-    /// Pops the next entry due at or before `now`.
-    pub(crate) fn pop_due(&mut self, now: i64) -> Option<(i64, u32)> {
-        match self.heap.peek() {
-            Some(Reverse((due, _))) if *due <= now => self.heap.pop().map(|Reverse(e)| e),
-            _ => None,
-        }
-    }
-
-    /// Entries held, stale ones included.
-    pub(crate) fn len(&self) -> usize {
-        self.heap.len()
-    }
 }
 
 /// The reference's rule for one peer at `now`, or `None` for no change.

@@ -1,6 +1,6 @@
 //! The gossip message and the piggybacked peer records it carries.
 
-use crate::pci::{self, CanonicalError, Digest, SigningKey};
+use crate::pci::{self, CanonicalError, Digest, PublicKey, Signature, SigningKey};
 use crate::py::{PyInt, PyValue};
 
 use super::types::{MsgType, NodeState};
@@ -97,9 +97,12 @@ impl GossipMessage {
         ])
     }
 
-    /// Canonical JSON of the signed fields.
+    /// Canonical JSON of the signed fields (the same bytes as
+    /// `canonical_json(&self.signable_value())`, written directly).
     pub fn canonical_json(&self) -> Result<String, CanonicalError> {
-        pci::canonical_json(&self.signable_value())
+        let mut out = String::with_capacity(256 + 256 * self.piggyback.len());
+        super::signable::write_signable(&mut out, self)?;
+        Ok(out)
     }
 
     /// The domain-separated digest the signature covers.
@@ -122,6 +125,19 @@ impl GossipMessage {
         }
         match self.digest() {
             Ok(digest) => pci::verify_hex(&digest, &self.signature, public_key_hex),
+            Err(_) => false,
+        }
+    }
+
+    /// Whether `signature` is valid for an already decoded key: the check
+    /// of [`verify_signature`](Self::verify_signature) without parsing the
+    /// key's hex and decompressing its point again.
+    pub fn verify_with(&self, key: &PublicKey) -> bool {
+        let Ok(signature) = self.signature.parse::<Signature>() else {
+            return false;
+        };
+        match self.digest() {
+            Ok(digest) => pci::verify(&digest, &signature, key),
             Err(_) => false,
         }
     }

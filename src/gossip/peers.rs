@@ -1,15 +1,16 @@
 //! The peer table: O(1) lookup by id, a compact record per peer, the alive
 //! set for sampling, the five most recently seen peers for piggyback, and
-//! the health schedule (see [`super::health`]).
+//! the health deadlines (see [`super::wheel`]).
 
 use std::hash::{BuildHasher, RandomState};
 
 use hashbrown::HashTable;
 
-use super::health::{Schedule, next_due};
+use super::health::{Timeouts, Transition, next_due, rule};
 use super::message::PeerUpdate;
 use super::time::UnixMicros;
 use super::types::NodeState;
+use super::wheel::{Link, Links, Wheel};
 
 /// How many peers piggyback on each outgoing message (the reference's
 /// `_collect_piggyback(max_items=5)`).
@@ -17,22 +18,43 @@ pub const PIGGYBACK_PEERS: usize = 5;
 
 const NOT_ALIVE: u32 = u32::MAX;
 
-/// One peer, kept small: 104 bytes plus its id and address text. The
-/// reference never changes `patterns_contributed` of a peer (records from
-/// piggyback do not carry it over), so it is always 0 and not stored.
+/// One peer, kept small: 96 bytes plus its id and address text, which
+/// share one allocation. The reference never changes `patterns_contributed`
+/// of a peer (records from piggyback do not carry it over), so it is always
+/// 0 and not stored.
 #[derive(Debug, Clone)]
 pub(crate) struct Peer {
-    pub(crate) id: Box<str>,
-    pub(crate) address: Box<str>,
+    /// The id followed by the address.
+    text: Box<str>,
+    /// Bytes of `text` that are the id.
+    id_len: u32,
     pub(crate) key: [u8; 32],
     pub(crate) last_seen: i64,
     pub(crate) ihsan_average: f64,
     pub(crate) incarnation: i64,
-    /// Due time of this peer's live health entry (`i64::MAX`: none).
-    pub(crate) due: i64,
+    /// Its place in the health wheel.
+    link: Link,
     /// Index in `alive`, or `NOT_ALIVE`.
     alive_pos: u32,
     pub(crate) state: NodeState,
+}
+
+impl Peer {
+    /// The peer's id.
+    pub(crate) fn id(&self) -> &str {
+        &self.text[..self.id_len as usize]
+    }
+
+    /// Whether the id is `id` (a byte comparison: no char-boundary check
+    /// on the lookup path).
+    fn id_is(&self, id: &str) -> bool {
+        self.text.as_bytes().get(..self.id_len as usize) == Some(id.as_bytes())
+    }
+
+    /// The peer's `host:port`.
+    pub(crate) fn address(&self) -> &str {
+        &self.text[self.id_len as usize..]
+    }
 }
 
 /// A read-only view of one peer.
@@ -77,14 +99,26 @@ pub struct PeerTable {
     /// (last_seen, index) of the most recently seen peers, newest first,
     /// ties in insertion order (Python's stable `sorted(reverse=True)`).
     recent: Vec<(i64, u32)>,
-    pub(crate) schedule: Schedule,
+    /// Health deadlines, threaded through the peers' links.
+    wheel: Wheel,
+    pub(crate) timeouts: Timeouts,
+}
+
+/// The peers' wheel links, for the wheel to follow.
+struct PeerLinks<'a>(&'a mut Vec<Vec<Peer>>);
+
+impl Links for PeerLinks<'_> {
+    fn link(&mut self, idx: u32) -> &mut Link {
+        let i = idx as usize;
+        &mut self.0[i / CHUNK][i % CHUNK].link
+    }
 }
 
 impl PeerTable {
     /// The index of `id`, if known. O(1).
     pub fn lookup(&self, id: &str) -> Option<u32> {
         let hash = self.hasher.hash_one(id);
-        self.index.find(hash, |&i| *self.get(i).id == *id).copied()
+        self.index.find(hash, |&i| self.get(i).id_is(id)).copied()
     }
 
     /// How many peers are known.
@@ -104,7 +138,7 @@ impl PeerTable {
 
     /// The id interned at `idx`.
     pub fn id(&self, idx: u32) -> &str {
-        &self.get(idx).id
+        self.get(idx).id()
     }
 
     pub(crate) fn get(&self, idx: u32) -> &Peer {
@@ -147,16 +181,16 @@ impl PeerTable {
         let hash = hasher.hash_one(id);
         self.index.insert_unique(hash, idx, |&i| {
             let i = i as usize;
-            hasher.hash_one(&*chunks[i / CHUNK][i % CHUNK].id)
+            hasher.hash_one(chunks[i / CHUNK][i % CHUNK].id())
         });
         self.chunks.last_mut().expect("pushed above").push(Peer {
-            id: id.into(),
-            address: address.into(),
+            text: [id, address].concat().into_boxed_str(),
+            id_len: u32::try_from(id.len()).expect("an id shorter than 4 GiB"),
             key,
             last_seen: now.0,
             ihsan_average: 0.95,
             incarnation: 0,
-            due: i64::MAX,
+            link: Link::default(),
             alive_pos: NOT_ALIVE,
             state: NodeState::Left,
         });
@@ -205,14 +239,14 @@ impl PeerTable {
                 self.get_mut(moved).alive_pos = pos as u32;
             }
         }
-        let timeouts = self.schedule.timeouts;
-        let peer = self.get_mut(idx);
-        let due = next_due(&timeouts, peer.state, peer.last_seen, now.0);
-        if let Some(due) = due
-            && due < peer.due
-        {
-            peer.due = due;
-            self.schedule.push(due, idx);
+        let peer = self.get(idx);
+        let due = next_due(&self.timeouts, peer.state, peer.last_seen, now.0);
+        let links = &mut PeerLinks(&mut self.chunks);
+        match due {
+            // A later deadline leaves the peer where it is: it comes due
+            // early, the rule finds nothing to do and it moves on.
+            Some(due) => self.wheel.schedule(links, idx, due),
+            None => self.wheel.unlink(links, idx),
         }
     }
 
@@ -246,8 +280,8 @@ impl PeerTable {
     pub fn record(&self, idx: u32) -> PeerUpdate {
         let p = self.get(idx);
         PeerUpdate {
-            node_id: p.id.to_string(),
-            address: p.address.to_string(),
+            node_id: p.id().to_string(),
+            address: p.address().to_string(),
             public_key: crate::pci::to_hex(&p.key),
             state: p.state,
             incarnation: p.incarnation,
@@ -280,40 +314,41 @@ impl PeerTable {
 impl PeerTable {
     /// The reference's `check_peer_health` at `now`, touching only peers
     /// whose deadline passed. Returns the changes made.
-    pub fn check_health(&mut self, now: UnixMicros) -> Vec<super::health::Transition> {
+    pub fn check_health(&mut self, now: UnixMicros) -> Vec<Transition> {
+        let mut due = self.wheel.advance(&mut PeerLinks(&mut self.chunks), now.0);
+        // The reference scans its peers in insertion order.
+        due.sort_unstable();
         let mut changes = Vec::new();
-        while let Some((due, idx)) = self.schedule.pop_due(now.0) {
-            let peer = self.get_mut(idx);
-            if peer.due != due {
-                continue; // superseded by an earlier entry
-            }
-            peer.due = i64::MAX;
+        for idx in due {
+            let peer = self.get(idx);
             let (from, last_seen) = (peer.state, peer.last_seen);
-            match super::health::rule(&self.schedule.timeouts, from, last_seen, now.0) {
+            match rule(&self.timeouts, from, last_seen, now.0) {
                 Some(to) => {
                     self.set_state(idx, to, now);
-                    changes.push(super::health::Transition {
+                    changes.push(Transition {
                         node_id: self.id(idx).to_string(),
                         from,
                         to,
                     });
                 }
-                // Popped early: reschedule at the real due time.
+                // Came due early (a tick's rounding, or the peer was heard
+                // from since): schedule it at its real deadline.
                 None => self.set_state(idx, from, now),
             }
         }
         changes
     }
 
-    /// Heap entries held (stale ones included), for tests and benches.
+    /// Peers in the health wheel, for tests and benches.
     pub fn scheduled(&self) -> usize {
-        self.schedule.len()
+        self.wheel.len()
     }
 
     /// A table whose health timeouts are `timeouts`.
-    pub fn with_timeouts(timeouts: super::health::Timeouts) -> PeerTable {
-        let mut t = PeerTable::default();
-        t.schedule.timeouts = timeouts;
-        t
+    pub fn with_timeouts(timeouts: Timeouts) -> PeerTable {
+        PeerTable {
+            timeouts,
+            ..PeerTable::default()
+        }
     }
 }

@@ -15,9 +15,10 @@ use crate::pci::{SigningKey, SplitMix64};
 use super::config::GossipConfig;
 use super::engine::GossipEngine;
 use super::health::Transition;
-use super::message::GossipMessage;
+use super::message::{GossipMessage, Payload};
 use super::outcome::Handled;
 use super::time::UnixMicros;
+use super::types::MsgType;
 use super::wire::encode_json;
 
 /// The largest datagram read.
@@ -30,6 +31,8 @@ pub type Clock = fn() -> UnixMicros;
 /// [`UdpNode::stop`] (a crash: no LEAVE) or [`UdpNode::leave`].
 pub struct UdpNode {
     engine: Arc<Mutex<GossipEngine>>,
+    socket: Arc<UdpSocket>,
+    clock: Clock,
     events: Arc<Mutex<Vec<Transition>>>,
     local: SocketAddr,
     stop: Option<oneshot::Sender<bool>>,
@@ -88,10 +91,11 @@ impl UdpNode {
             let _ = socket.send_to(&announce, addr).await;
         }
         let engine = Arc::new(Mutex::new(engine));
+        let socket = Arc::new(socket);
         let events = Arc::new(Mutex::new(Vec::new()));
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(run(
-            socket,
+            socket.clone(),
             engine.clone(),
             events.clone(),
             stopped,
@@ -100,6 +104,8 @@ impl UdpNode {
         ));
         Ok(UdpNode {
             engine,
+            socket,
+            clock,
             events,
             local,
             stop: Some(stop),
@@ -115,6 +121,15 @@ impl UdpNode {
     /// Runs `f` on the engine (briefly locked).
     pub fn with_engine<R>(&self, f: impl FnOnce(&GossipEngine) -> R) -> R {
         f(&lock(&self.engine))
+    }
+
+    /// A handle that sends messages as this node.
+    pub fn outbox(&self) -> Outbox {
+        Outbox {
+            engine: self.engine.clone(),
+            socket: self.socket.clone(),
+            clock: self.clock,
+        }
     }
 
     /// Health transitions seen so far, oldest first.
@@ -142,8 +157,45 @@ impl UdpNode {
     }
 }
 
+/// Sends signed messages from a running node, e.g. the consensus messages
+/// its replica produces. Cloning it is cheap.
+#[derive(Clone)]
+pub struct Outbox {
+    engine: Arc<Mutex<GossipEngine>>,
+    socket: Arc<UdpSocket>,
+    clock: Clock,
+}
+
+impl Outbox {
+    /// Signs a `msg_type` message with `payload` as the node (next
+    /// sequence number, piggyback, the node's key) and sends it to every
+    /// ALIVE peer. Returns how many datagrams went out.
+    pub async fn broadcast(&self, msg_type: MsgType, payload: Payload) -> usize {
+        let (bytes, targets) = {
+            let mut e = lock(&self.engine);
+            let msg = e.create_message(msg_type, payload, (self.clock)());
+            let targets: Vec<String> = e
+                .peers()
+                .alive()
+                .iter()
+                .map(|&i| e.peers().view(i).address)
+                .collect();
+            (encode_json(&msg), targets)
+        };
+        let mut sent = 0;
+        for t in targets {
+            if let Ok(addr) = t.parse::<SocketAddr>()
+                && self.socket.send_to(&bytes, addr).await.is_ok()
+            {
+                sent += 1;
+            }
+        }
+        sent
+    }
+}
+
 async fn run(
-    socket: UdpSocket,
+    socket: Arc<UdpSocket>,
     engine: Arc<Mutex<GossipEngine>>,
     events: Arc<Mutex<Vec<Transition>>>,
     mut stopped: oneshot::Receiver<bool>,

@@ -424,3 +424,93 @@ fn init_sets_a_workspace_up_and_its_harness_toml_is_used() {
             "harness.toml:2: judging.alpha = 7 is out of range",
         ));
 }
+
+#[test]
+fn compare_measures_all_three_suites_of_a_workspace_and_flags_each_change() {
+    use common::repo::git;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    let path = tool_path(dir.path());
+    std::fs::write(ws.join(".gitignore"), "/target\n").unwrap();
+    git(&ws, &["init", "-q", "-b", "main"]);
+    git(&ws, &["add", "."]);
+    git(&ws, &["commit", "-qm", "base"]);
+    // Head: wall time +50 %, heap +10 %, instructions +5 %, each in one bench.
+    let edit = |file: &str, from: &str, to: &str| {
+        let p = ws.join(file);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{file} lacks {from}");
+        std::fs::write(&p, text.replace(from, to)).unwrap();
+    };
+    edit(
+        "alpha/benches/speed.rs",
+        "(\"alpha/work/20\", 240.0)",
+        "(\"alpha/work/20\", 360.0)",
+    );
+    edit(
+        "beta/benches/probe.rs",
+        "(\"beta/state/small\", 48.0)",
+        "(\"beta/state/small\", 52.8)",
+    );
+    edit(
+        "beta/benches/counts.rs",
+        "\"_1000\", 50000u64",
+        "\"_1000\", 52500u64",
+    );
+    // The panicking bench is left out: its failure on both sides is a warning.
+    git(&ws, &["commit", "-qam", "head"]);
+    let out = dir.path().join("compare.json");
+    harness(&ws)
+        .env("PATH", &path)
+        .args([
+            "compare",
+            "--base",
+            "HEAD~1",
+            "--rounds",
+            "4",
+            "--history",
+            "none.jsonl",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(1);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let mut regressed: Vec<String> = report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["verdict"] == "regressed")
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["bench"].as_str().unwrap(),
+                r["metric"].as_str().unwrap()
+            )
+        })
+        .collect();
+    regressed.sort();
+    assert_eq!(
+        regressed,
+        [
+            "alpha/work/20 wall_time_ns",
+            "beta/state/small heap_bytes",
+            "parse/line/1000 instructions",
+        ],
+        "{report:#}"
+    );
+    // Counts were measured once per side; every row has a verdict.
+    let rows = report["rows"].as_array().unwrap();
+    let counts = rows.iter().find(|r| r["metric"] == "instructions").unwrap();
+    assert_eq!(counts["rounds"], 1, "{counts:#}");
+    assert!(rows.iter().all(|r| r["verdict"] != "unknown"), "{report:#}");
+    assert!(
+        report["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("alpha/boom failed")),
+        "{report:#}"
+    );
+}

@@ -6,7 +6,7 @@
 //! run, each is tested at α/m (Bonferroni): by the union bound,
 //! P(some series fails) ≤ m · α/m = α, whatever the dependence between
 //! series. Within a series, the candidate lengths tried at one run share
-//! its α again (see [`super::series`]). Both steps are conservative; the
+//! its α again, weighted (see [`super::series`]). Both steps are conservative; the
 //! rate actually reached on identical code is measured by
 //! `cargo run --release -p harness --example judge_eval` (README,
 //! "How well it judges"). Exact metrics (instruction counts, heap bytes)

@@ -449,3 +449,18 @@ pub(super) fn against_baseline(
     pt.center = Some(base);
     Some(pt)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::judge::Settings;
+
+    #[test]
+    fn the_lengths_share_the_runs_alpha_and_the_longest_takes_half() {
+        let p = Settings::default().params(1);
+        let w = Walk::new(&[], true, &p);
+        let shares: Vec<f64> = (1..=p.scan).map(|k| w.weight(k)).collect();
+        assert_eq!(shares, [1.0 / 16.0, 1.0 / 16.0, 0.125, 0.25, 0.5]);
+        assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    }
+}

@@ -185,3 +185,22 @@ fn a_saved_baseline_is_the_center_of_the_last_judgement() {
     assert_eq!(slower.state, State::Regressed, "{slower:?}");
     assert_eq!(slower.center, Some(85.0));
 }
+
+#[test]
+fn integer_counts_near_twenty_raise_no_regression() {
+    // A custom metric ≈ 20 with 2 % noise, rounded: most runs read 20, a
+    // few 19 or 21. A history with one 21 has a σ estimate near zero; two
+    // more 21s must not read as a +5 % step.
+    for seed in 0..200 {
+        let mut rng = Rng::new(seed);
+        let xs: Vec<f64> = (0..40)
+            .map(|_| (20.0 * (0.02 * rng.normal()).exp()).round())
+            .collect();
+        let pts = walk(&xs, Kind::Noisy, &[], None, &params());
+        assert!(
+            !pts.iter().any(|p| p.state == State::Regressed),
+            "seed {seed}: {xs:?} {:?}",
+            states(&pts)
+        );
+    }
+}

@@ -15,6 +15,9 @@ use crate::stats::level::{pooled_spread, resolution};
 /// alarm's later runs return to p ≈ 0.5.
 const RECOVER_P: f64 = 0.05;
 
+/// Runs a confirmed speed-up must last before it becomes the level.
+const LASTING: usize = 5;
+
 /// Fewest runs of a level behind its center.
 const MIN_LEVEL: usize = 2;
 
@@ -391,7 +394,7 @@ impl<'a> Walker<'a> {
             self.w.closed.push(o.runs[..keep].to_vec());
             self.stretch = o.before;
             self.stretch.extend_from_slice(&o.runs[keep..]);
-        } else if !o.up && n >= self.w.p.min_history {
+        } else if !o.up && n >= LASTING {
             // A speed-up that lasted becomes the level. Until then the runs
             // that revealed it, chosen for being fast, are not trusted as a
             // center: judging against them alone would turn every false

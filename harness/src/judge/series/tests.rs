@@ -204,3 +204,25 @@ fn integer_counts_near_twenty_raise_no_regression() {
         );
     }
 }
+
+#[test]
+fn a_bimodal_series_whose_first_runs_sat_in_one_mode_is_not_yet_judged() {
+    // Two placements, ±2 %: the first eight runs all landed low, then the
+    // high mode shows up. Judged on five runs, the high mode read as a step.
+    let modes = [
+        -1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0, 1.0, 1.0, -1.0, 1.0, -1.0, -1.0, 1.0, 1.0,
+        -1.0, 1.0, 1.0, -1.0, -1.0, 1.0, -1.0, 1.0,
+    ];
+    let mut rng = Rng::new(15);
+    let xs: Vec<f64> = modes
+        .iter()
+        .map(|m| 100.0 * (0.02 * m + 0.005 * rng.normal()).exp())
+        .collect();
+    let pts = walk(&xs, Kind::Noisy, &[], None, &params());
+    assert!(pts[..10].iter().all(|p| p.state == State::Insufficient));
+    assert!(
+        !pts.iter().any(|p| p.state == State::Regressed),
+        "{:?}",
+        states(&pts)
+    );
+}

@@ -9,16 +9,25 @@
 //!   [`Params::window`] of them, give the center (a sigma-clipped mean,
 //!   see [`crate::stats::level`]); the run-to-run σ is pooled over the
 //!   last [`Params::spread_window`] runs, each around its own level, and
-//!   is never taken below the values' measurement resolution q/√12.
+//!   is never taken below half the values' measurement resolution, q/2:
+//!   rounding alone adds q²/12 to the variance (Sheppard's correction),
+//!   but a series whose values sit on two or three lattice points has a
+//!   σ estimate driven by how many runs happened to cross a point, so the
+//!   floor is the spread of a value split evenly between two neighbouring
+//!   points (q/2), the largest rounding can produce.
 //! - **A step needs two runs.** For the last k runs (k = 2 to
 //!   [`Params::scan`]) the candidate new level is their mean with the most
 //!   extreme run pulled in to the next one (a single outlier cannot carry
 //!   the test), tested against the reference with Student's t:
-//!   t = (level − center) / (σ √(1/k + 1/n)). A regression is called when
-//!   t is significant at α / (scan − 1) (Bonferroni over the k tried) and
-//!   the change exceeds [`Params::min_effect`]. One run alone, or a
-//!   reference with no spread at all, is enough only for a change beyond
-//!   [`Params::large`].
+//!   t = (level − center) / (σ √(1/k + 1/n)). A regression is called when t is significant at w_k·α and the change
+//!   exceeds [`Params::min_effect`]. The weights w_k (weighted Bonferroni,
+//!   Holm 1979; Genovese, Roeder & Wasserman 2006, "False discovery
+//!   control with p-value weighting", Biometrika 93(3)) sum to one over
+//!   the lengths tried and double with each run (1/16, 1/16, 1/8, 1/4,
+//!   1/2 for k = 1..5): a small step can only be seen by the longest
+//!   candidate, while a large one clears a short candidate's stricter
+//!   level with room to spare. One run alone, or a reference with no
+//!   spread at all, is enough only for a change beyond [`Params::large`].
 //! - **Open until it recovers or is accepted.** A confirmed regression
 //!   keeps the level it left as its center: every later run reports it as
 //!   open since the run where it began, until its last two runs, or its

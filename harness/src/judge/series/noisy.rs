@@ -15,6 +15,9 @@ use crate::stats::level::{pooled_spread, resolution};
 /// alarm's later runs return to p ≈ 0.5.
 const RECOVER_P: f64 = 0.05;
 
+/// Runs a confirmed speed-up must last before it becomes the level.
+const LASTING: usize = 5;
+
 /// Fewest runs of a level behind its center.
 const MIN_LEVEL: usize = 2;
 
@@ -74,9 +77,15 @@ impl Walk<'_> {
         idx.iter().map(|&i| self.y[i]).collect()
     }
 
-    /// Bonferroni over the candidate lengths 2..=scan tried at each run.
-    fn lengths(&self) -> f64 {
-        (self.p.scan.max(2) - 1) as f64
+    /// The share of a run's α given to candidate length `k` (weighted
+    /// Bonferroni over the lengths 1..=scan tried at each run, see the
+    /// parent module): 2^(k−2), with k = 1 weighted as k = 2, normalised
+    /// to sum to one (1/16, 1/16, 1/8, 1/4, 1/2 for scan = 5).
+    fn weight(&self, k: usize) -> f64 {
+        let scan = self.p.scan.max(2);
+        let raw = |k: usize| 2f64.powi(k.max(2) as i32 - 2);
+        let total: f64 = (1..=scan).map(raw).sum();
+        raw(k.min(scan)) / total
     }
 
     /// The reference of the level `level` (indices, oldest first; the last
@@ -108,9 +117,11 @@ impl Walk<'_> {
         let spread = pooled_spread(&refs).filter(|s| s.df + 1.0 >= self.p.min_history as f64)?;
         let (center, n) = spread.levels[0];
         let unit: Vec<f64> = level.iter().map(|&i| self.values[i]).collect();
-        // Sheppard: rounding to a step q alone spreads values by q/√12.
+        // Rounding to a step q spreads values by q/√12 (Sheppard) and at
+        // most by q/2; near the lattice the estimate is too coarse to trust
+        // below the larger (see the parent module).
         let floor = resolution(&unit).map_or(0.0, |q| {
-            let q = q / 12f64.sqrt();
+            let q = q / 2.0;
             if self.log {
                 q / self.to_value(center)
             } else {
@@ -160,22 +171,25 @@ impl Walk<'_> {
     }
 
     /// The smallest p of a slowdown in `s` that would count at some
-    /// level (material, and from enough runs), times the number of lengths
-    /// tried: the run's score for the shared budget.
+    /// level (material, and from enough runs), divided by the weight of
+    /// its length: the run's score for the shared budget.
     fn score(&self, s: &Scan) -> Option<f64> {
         s.candidates
             .iter()
             .filter(|c| c.up && self.decide(c, 1.0).verdict == Verdict::Regressed)
-            .map(|c| self.decide(c, 1.0).p * self.lengths())
+            .map(|c| self.decide(c, 1.0).p / self.weight(c.e.replicates))
             .min_by(f64::total_cmp)
     }
 
     /// The strongest change of `s` confirmed at `alpha_up` (slowdowns) or
-    /// `alpha_down` (speed-ups), both per candidate length.
+    /// `alpha_down` (speed-ups), each shared by the candidate lengths.
     fn best(&self, s: &Scan, alpha_up: f64, alpha_down: f64) -> Option<(Candidate, Decision)> {
         s.candidates
             .iter()
-            .map(|c| (*c, self.decide(c, if c.up { alpha_up } else { alpha_down })))
+            .map(|c| {
+                let alpha = if c.up { alpha_up } else { alpha_down };
+                (*c, self.decide(c, alpha * self.weight(c.e.replicates)))
+            })
             .filter(|(_, d)| d.verdict != Verdict::Pass)
             .max_by(|a, b| a.0.e.t().abs().total_cmp(&b.0.e.t().abs()))
     }
@@ -306,9 +320,8 @@ impl<'a> Walker<'a> {
             return;
         };
         let w = &self.w;
-        let lengths = w.lengths();
-        let alpha_down = w.p.alpha / lengths;
-        let pt = match w.best(&s, threshold / lengths, alpha_down) {
+        let alpha_down = w.p.alpha;
+        let pt = match w.best(&s, threshold, alpha_down) {
             Some((c, d)) => {
                 let mut pt = Point::new(if c.up {
                     State::Regressed
@@ -327,11 +340,13 @@ impl<'a> Walker<'a> {
                 });
                 pt
             }
-            None => w.quiet(&s, w.y[i], alpha_down).unwrap_or_else(|| {
-                let mut pt = Point::new(State::Insufficient);
-                pt.runs = self.stretch.len() - 1;
-                pt
-            }),
+            None => w
+                .quiet(&s, w.y[i], alpha_down * w.weight(1))
+                .unwrap_or_else(|| {
+                    let mut pt = Point::new(State::Insufficient);
+                    pt.runs = self.stretch.len() - 1;
+                    pt
+                }),
         };
         self.out.push(pt);
     }
@@ -361,7 +376,7 @@ impl<'a> Walker<'a> {
             &mut pt,
             &r,
             w.y[i],
-            &w.decide(&recent, w.p.alpha / w.lengths()),
+            &w.decide(&recent, w.p.alpha * w.weight(recent.e.replicates)),
         );
         let still = |idx: &[usize]| {
             let c = w.candidate(r, &w.ys(idx), o.up);
@@ -379,7 +394,7 @@ impl<'a> Walker<'a> {
             self.w.closed.push(o.runs[..keep].to_vec());
             self.stretch = o.before;
             self.stretch.extend_from_slice(&o.runs[keep..]);
-        } else if !o.up && n >= self.w.p.min_history {
+        } else if !o.up && n >= LASTING {
             // A speed-up that lasted becomes the level. Until then the runs
             // that revealed it, chosen for being fast, are not trusted as a
             // center: judging against them alone would turn every false
@@ -420,7 +435,7 @@ pub(super) fn against_baseline(
     };
     let newest = *recent.first()?;
     let s = w.scan(recent.len(), |_| Some(r), |k| w.ys(&recent[..k]));
-    let alpha = p.alpha / w.lengths();
+    let alpha = p.alpha;
     let mut pt = match w.best(&s, alpha, alpha) {
         Some((c, d)) => {
             let mut pt = Point::new(if c.up {
@@ -432,8 +447,23 @@ pub(super) fn against_baseline(
             pt.since = Some(recent[c.e.replicates - 1]);
             pt
         }
-        None => w.quiet(&s, w.y[newest], alpha)?,
+        None => w.quiet(&s, w.y[newest], alpha * w.weight(1))?,
     };
     pt.center = Some(base);
     Some(pt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::judge::Settings;
+
+    #[test]
+    fn the_lengths_share_the_runs_alpha_and_the_longest_takes_half() {
+        let p = Settings::default().params(1);
+        let w = Walk::new(&[], true, &p);
+        let shares: Vec<f64> = (1..=p.scan).map(|k| w.weight(k)).collect();
+        assert_eq!(shares, [1.0 / 16.0, 1.0 / 16.0, 0.125, 0.25, 0.5]);
+        assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    }
 }

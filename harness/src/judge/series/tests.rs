@@ -185,3 +185,44 @@ fn a_saved_baseline_is_the_center_of_the_last_judgement() {
     assert_eq!(slower.state, State::Regressed, "{slower:?}");
     assert_eq!(slower.center, Some(85.0));
 }
+
+#[test]
+fn integer_counts_near_twenty_raise_no_regression() {
+    // A custom metric ≈ 20 with 2 % noise, rounded: most runs read 20, a
+    // few 19 or 21. A history with one 21 has a σ estimate near zero; two
+    // more 21s must not read as a +5 % step.
+    for seed in 0..200 {
+        let mut rng = Rng::new(seed);
+        let xs: Vec<f64> = (0..40)
+            .map(|_| (20.0 * (0.02 * rng.normal()).exp()).round())
+            .collect();
+        let pts = walk(&xs, Kind::Noisy, &[], None, &params());
+        assert!(
+            !pts.iter().any(|p| p.state == State::Regressed),
+            "seed {seed}: {xs:?} {:?}",
+            states(&pts)
+        );
+    }
+}
+
+#[test]
+fn a_bimodal_series_whose_first_runs_sat_in_one_mode_is_not_yet_judged() {
+    // Two placements, ±2 %: the first eight runs all landed low, then the
+    // high mode shows up. Judged on five runs, the high mode read as a step.
+    let modes = [
+        -1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0, 1.0, 1.0, -1.0, 1.0, -1.0, -1.0, 1.0, 1.0,
+        -1.0, 1.0, 1.0, -1.0, -1.0, 1.0, -1.0, 1.0,
+    ];
+    let mut rng = Rng::new(15);
+    let xs: Vec<f64> = modes
+        .iter()
+        .map(|m| 100.0 * (0.02 * m + 0.005 * rng.normal()).exp())
+        .collect();
+    let pts = walk(&xs, Kind::Noisy, &[], None, &params());
+    assert!(pts[..10].iter().all(|p| p.state == State::Insufficient));
+    assert!(
+        !pts.iter().any(|p| p.state == State::Regressed),
+        "{:?}",
+        states(&pts)
+    );
+}

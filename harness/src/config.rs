@@ -302,22 +302,43 @@ fn given(argv: &[OsString], long: &str) -> bool {
     })
 }
 
+/// The option a configuration key stands for in a subcommand, if any:
+/// `merge --history` means "also append there", so the history is not
+/// given to it; `accept` names the accepted-changes file `--file`; the
+/// compare rounds are `compare`'s alone.
+fn flag_for<'k>(sub: &str, key: &'k str) -> Option<&'k str> {
+    match (sub, key) {
+        ("merge", "history") => None,
+        ("accept", "accepted") => Some("file"),
+        (s, "rounds" | "budget") if s != "compare" => None,
+        _ => Some(key),
+    }
+}
+
 /// `argv` with the configuration's options added for the subcommand it
 /// runs, where that subcommand has the option and `argv` does not give it.
 pub fn apply(argv: Vec<OsString>, c: &Config, cmd: &clap::Command) -> Vec<OsString> {
-    let Some(name) = argv
-        .iter()
-        .skip(1)
-        .find_map(|a| a.to_str().filter(|s| !s.starts_with('-')))
-    else {
+    // The deepest subcommand named (`baseline save` is `save`).
+    let mut sub = cmd;
+    for word in argv.iter().skip(1).filter_map(|a| a.to_str()) {
+        if word.starts_with('-') {
+            continue;
+        }
+        match sub.find_subcommand(word) {
+            Some(s) => sub = s,
+            None => break,
+        }
+    }
+    if std::ptr::eq(sub, cmd) {
         return argv;
-    };
-    let Some(sub) = cmd.find_subcommand(name) else {
-        return argv;
-    };
+    }
+    let name = sub.get_name().to_owned();
     let has = |long: &str| sub.get_arguments().any(|a| a.get_long() == Some(long));
     let mut out = argv.clone();
-    let mut add = |long: &str, values: &[String]| {
+    let mut add = |key: &str, values: &[String]| {
+        let Some(long) = flag_for(&name, key) else {
+            return;
+        };
         if has(long) && !given(&argv, long) {
             for v in values {
                 out.push(format!("--{long}").into());
@@ -444,5 +465,23 @@ mod tests {
             text(apply(argv("harness --help"), &c, &cmd)),
             "harness --help"
         );
+        // Nested subcommands are reached; merge's --history is not a
+        // default; accept names the accepted file --file; rounds are
+        // compare's alone.
+        let c2 =
+            cfg("history = \"h.jsonl\"\naccepted = \"a.toml\"\n[compare]\nrounds = 20\n").unwrap();
+        assert_eq!(
+            text(apply(argv("harness baseline save"), &c2, &cmd)),
+            "harness baseline save --history /repo/h.jsonl"
+        );
+        assert_eq!(
+            text(apply(argv("harness merge a b"), &c2, &cmd)),
+            "harness merge a b"
+        );
+        assert!(text(apply(argv("harness accept x"), &c2, &cmd)).ends_with("--file /repo/a.toml"));
+        assert!(
+            text(apply(argv("harness compare --base main"), &c2, &cmd)).contains("--rounds 20")
+        );
+        assert!(!text(apply(argv("harness bisect --good v1"), &c2, &cmd)).contains("--rounds"));
     }
 }

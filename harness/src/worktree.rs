@@ -97,19 +97,24 @@ pub fn range(dir: &Path, good: &str, bad: &str) -> Result<Vec<CommitInfo>, Workt
         bad: bad.to_owned(),
         message: e.message().to_owned(),
     };
+    let not_ancestor = || WorktreeError::NotAncestor {
+        good: good.to_owned(),
+        bad: bad.to_owned(),
+    };
     if g == b || !repo.graph_descendant_of(b, g).map_err(walk_err)? {
-        return Err(WorktreeError::NotAncestor {
-            good: good.to_owned(),
-            bad: bad.to_owned(),
-        });
+        return Err(not_ancestor());
     }
     let mut walk = repo.revwalk().map_err(walk_err)?;
     walk.simplify_first_parent().map_err(walk_err)?;
     walk.push(b).map_err(walk_err)?;
     let mut out = Vec::new();
+    let mut reached = false;
     for id in walk {
         let id = id.map_err(walk_err)?;
+        // Good must lie on bad's first-parent path: a commit reached only
+        // through a merge's second parent would let the walk run past it.
         if id == g {
+            reached = true;
             break;
         }
         let c = repo.find_commit(id).map_err(walk_err)?;
@@ -117,6 +122,9 @@ pub fn range(dir: &Path, good: &str, bad: &str) -> Result<Vec<CommitInfo>, Workt
             commit: id.to_string(),
             summary: c.summary().ok().flatten().unwrap_or("").to_owned(),
         });
+    }
+    if !reached {
+        return Err(not_ancestor());
     }
     out.reverse();
     Ok(out)

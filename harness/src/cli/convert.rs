@@ -76,7 +76,10 @@ pub(crate) fn duration(text: &str) -> Option<std::time::Duration> {
         _ => return None,
     };
     let secs = num.trim().parse::<f64>().ok()? * scale;
-    (secs.is_finite() && secs > 0.0).then(|| std::time::Duration::from_secs_f64(secs))
+    if !(secs.is_finite() && secs > 0.0) {
+        return None;
+    }
+    std::time::Duration::try_from_secs_f64(secs).ok()
 }
 
 fn selection(b: &BenchArgs) -> Result<Selection, String> {

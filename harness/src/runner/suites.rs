@@ -205,15 +205,17 @@ pub fn measure_target(
             }
             let env = vec![("CRITERION_HOME", home.display().to_string())];
             exec::run(&call(args, env), clock).map_err(fail)?;
-            let found = if home.exists() {
-                collect::criterion::collect_since(&home, Some(started))
-                    .map_err(|e| fail(e.to_string()))?
-                    .into_iter()
-                    .map(|b| b.measurement)
-                    .collect()
-            } else {
-                Vec::new()
-            };
+            // Nothing new is an empty result here (a filter may select none
+            // of this target's benches), decided below.
+            let found: Vec<Measurement> =
+                match collect::criterion::collect_since(&home, Some(started)) {
+                    Ok(benches) => benches.into_iter().map(|b| b.measurement).collect(),
+                    Err(
+                        collect::CollectError::NothingFound { .. }
+                        | collect::CollectError::Missing { .. },
+                    ) => Vec::new(),
+                    Err(e) => return Err(fail(e.to_string())),
+                };
             if found.is_empty() && !filtered {
                 return Err(fail(format!(
                     "finished but wrote no Criterion results under {}",

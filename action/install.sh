@@ -8,19 +8,23 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 say() { printf '[harness-action] %s\n' "$*" >&2; }
 
-if ! command -v harness >/dev/null 2>&1; then
-  say "cargo install --path $here/harness"
-  cargo install --locked --path "$here/harness"
-fi
+# Always this action's own harness, in a folder of its own: a `harness`
+# already on PATH (an older cached one) is never used instead.
+root="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/harness-action"
+say "cargo install --path $here/harness --root $root"
+cargo install --locked --path "$here/harness" --root "$root"
+if [ -n "${GITHUB_PATH:-}" ]; then echo "$root/bin" >>"$GITHUB_PATH"; fi
 
 want="${HARNESS_VALGRIND:-auto}"
 gungraun=""
 if [ -f Cargo.lock ]; then
   gungraun="$(awk '/^name = "gungraun"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)"
 fi
-if [ "$want" = auto ]; then
-  if [ -n "$gungraun" ]; then want=true; else want=false; fi
-fi
+case "$want" in
+  auto) if [ -n "$gungraun" ]; then want=true; else want=false; fi ;;
+  true | false) ;;
+  *) say "valgrind: expected auto, true or false, not ${want@Q}"; exit 2 ;;
+esac
 if [ "$want" = true ]; then
   SUDO=""
   if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
@@ -29,7 +33,7 @@ if [ "$want" = true ]; then
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind
   fi
-  if [ -n "$gungraun" ] && ! gungraun-runner --version 2>/dev/null | grep -qF "$gungraun"; then
+  if [ -n "$gungraun" ] && ! gungraun-runner --version 2>/dev/null | grep -qE "(^|[^0-9.])${gungraun//./\\.}([^0-9.]|$)"; then
     say "cargo install gungraun-runner --version $gungraun"
     cargo install --locked gungraun-runner --version "$gungraun"
   fi

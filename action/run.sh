@@ -29,7 +29,9 @@ case "$mode" in
       base="origin/$base"
     fi
     status=0
-    "$harness" compare --base "$base" --head HEAD --profile "$profile" \
+    # The pull request's code (build scripts, benches) runs inside compare:
+    # it never sees the token, which only publish gets.
+    env -u GITHUB_TOKEN "$harness" compare --base "$base" --head HEAD --profile "$profile" \
       --budget "${HARNESS_BUDGET:-15m}" --out compare.json || status=$?
     if [ "$status" -le 1 ]; then
       args=(publish --compare compare.json)

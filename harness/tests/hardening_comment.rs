@@ -367,6 +367,7 @@ fn job_summary_for_10000_benches_stays_under_one_mebibyte() {
         added: Vec::new(),
         removed: Vec::new(),
         warnings: Vec::new(),
+        broken: Vec::new(),
     };
     let file = dir.path().join("compare.json");
     std::fs::write(&file, serde_json::to_string(&cmp).unwrap()).unwrap();

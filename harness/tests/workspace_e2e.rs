@@ -478,7 +478,13 @@ fn compare_measures_all_three_suites_of_a_workspace_and_flags_each_change() {
         "\"_1000\", 50000u64",
         "\"_1000\", 52500u64",
     );
-    // The panicking bench is left out: its failure on both sides is a warning.
+    // A target the change breaks fails the comparison; the bench that
+    // panics on both sides is only a warning.
+    std::fs::write(
+        ws.join("beta/tests/bench.rs"),
+        "fn main() {\n    panic!(\"broken by the head\");\n}\n",
+    )
+    .unwrap();
     git(&ws, &["commit", "-qam", "head"]);
     let out = dir.path().join("compare.json");
     harness(&ws)
@@ -519,6 +525,11 @@ fn compare_measures_all_three_suites_of_a_workspace_and_flags_each_change() {
             "beta/state/small heap_bytes",
             "parse/line/1000 instructions",
         ],
+        "{report:#}"
+    );
+    assert_eq!(
+        report["broken"],
+        serde_json::json!(["beta/in_tests"]),
         "{report:#}"
     );
     // Counts were measured once per side; every row has a verdict.

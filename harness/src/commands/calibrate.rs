@@ -295,6 +295,7 @@ mod tests {
             added: Vec::new(),
             removed: Vec::new(),
             warnings: Vec::new(),
+            broken: Vec::new(),
         };
         let noise = |bench: &str, sigma: f64| BenchNoise {
             bench: bench.into(),

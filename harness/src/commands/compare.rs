@@ -164,7 +164,12 @@ pub fn document(r: &Comparison) -> Document {
     if !r.removed.is_empty() {
         notes.push(format!("removed (base only): {}", r.removed.join(", ")));
     }
-    let failed = r.rows.iter().filter(|x| x.verdict.fails()).count();
+    for job in &r.broken {
+        notes.push(format!(
+            "FAIL: bench target {job} runs on the base and fails on the head"
+        ));
+    }
+    let failed = r.rows.iter().filter(|x| x.verdict.fails()).count() + r.broken.len();
     let unknown = r
         .rows
         .iter()

@@ -80,8 +80,11 @@ on:
 
 permissions: {{}}
 
-# One comparison per pull request (a newer push cancels it); runs of the
-# default branch queue, so no recorded run is lost.
+# One comparison per pull request (a newer push cancels it). On the default
+# branch GitHub keeps one pending run per group and cancels older pending
+# ones. The history that mode: main appends to lives in this job's checkout:
+# keep it between runs (a data branch, a cache or an artefact), or check
+# judges each run against the history committed in the repository only.
 concurrency:
   group: bench-${{{{ github.event.pull_request.number || github.ref }}}}
   cancel-in-progress: ${{{{ github.event_name == 'pull_request' }}}}

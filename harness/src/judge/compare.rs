@@ -36,12 +36,16 @@ pub struct Comparison {
     /// Problems that did not stop judging.
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// Bench targets (`package/name`) that run on the base and fail on the
+    /// head: the change broke them, which fails the comparison.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub broken: Vec<String>,
 }
 
 impl Comparison {
-    /// True when any bench regressed (exit code 1).
+    /// True when any bench regressed, or a target broke (exit code 1).
     pub fn failed(&self) -> bool {
-        self.rows.iter().any(|r| r.verdict.fails())
+        !self.broken.is_empty() || self.rows.iter().any(|r| r.verdict.fails())
     }
 
     /// Rows with this verdict.
@@ -194,6 +198,7 @@ pub fn judge_comparison(
         added,
         removed,
         warnings: Vec::new(),
+        broken: Vec::new(),
     }
 }
 

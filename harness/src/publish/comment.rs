@@ -133,7 +133,21 @@ impl From<&Comparison> for Summary {
                 short(&c.head.commit),
                 c.rounds
             ),
-            entries: c.rows.iter().map(Entry::from).collect(),
+            entries: c
+                .rows
+                .iter()
+                .map(Entry::from)
+                .chain(c.broken.iter().map(|job| Entry {
+                    bench: job.clone(),
+                    metric: "bench target".into(),
+                    base: "runs".into(),
+                    head: "FAILS".into(),
+                    change: "-".into(),
+                    verdict: Verdict::Regressed,
+                    why: "runs on the base and fails on the head (see the warnings)".into(),
+                    ratio: None,
+                }))
+                .collect(),
             added: c.added.clone(),
             removed: c.removed.clone(),
             warnings: c.warnings.clone(),

@@ -166,6 +166,8 @@ pub fn paired(
     let measuring = Instant::now();
     let sides = [a, b];
     let mut warnings = Vec::new();
+    // (side name, job) of every target that failed.
+    let mut failed: Vec<(String, String)> = Vec::new();
     let jobs = jobs(&sides);
     if jobs.is_empty() {
         anyhow::bail!("no bench target on either side matches the selection");
@@ -182,7 +184,16 @@ pub fn paired(
             continue;
         }
         for (i, side) in sides.iter().enumerate() {
-            let got = run_job(setup, side, &job.name, None, "counts", clock, &mut warnings);
+            let got = run_job(
+                setup,
+                side,
+                &job.name,
+                None,
+                "counts",
+                clock,
+                &mut warnings,
+                &mut failed,
+            );
             counts[i].extend(got);
         }
     }
@@ -220,6 +231,7 @@ pub fn paired(
                     &label,
                     clock,
                     &mut warnings,
+                    &mut failed,
                 );
                 if round == 0 {
                     ids.entry(job.name.clone())
@@ -268,6 +280,18 @@ pub fn paired(
         }
     }
     let mut report = report.context("no rounds were run")?;
+    // A target that works on the reference side and fails on the other was
+    // broken by the change: that fails the comparison.
+    let mut broken: Vec<String> = failed
+        .iter()
+        .filter(|(side, job)| {
+            side == &b.name && !failed.iter().any(|(s, j)| s == &a.name && j == job)
+        })
+        .map(|(_, job)| job.clone())
+        .collect();
+    broken.sort();
+    broken.dedup();
+    report.broken = broken;
     if report.rows.is_empty() && report.added.is_empty() && report.removed.is_empty() {
         anyhow::bail!(
             "no bench matches the selection{}: nothing was measured{}",
@@ -310,7 +334,9 @@ fn jobs(sides: &[&Checkout]) -> Vec<Job> {
 }
 
 /// Runs one bench target on one side; a failure is a warning (its benches
-/// then count as added or removed) and an empty result.
+/// then count as added or removed), recorded in `failed`, and an empty
+/// result.
+#[allow(clippy::too_many_arguments)]
 fn run_job(
     setup: &Setup,
     side: &Checkout,
@@ -319,6 +345,7 @@ fn run_job(
     label: &str,
     clock: Instant,
     warnings: &mut Vec<String>,
+    failed: &mut Vec<(String, String)>,
 ) -> Vec<Measurement> {
     let Some(t) = side.targets.iter().find(|t| t.job() == job) else {
         return Vec::new();
@@ -348,6 +375,7 @@ fn run_job(
             );
             eprintln!("[harness] {w}");
             warnings.push(w);
+            failed.push((side.name.clone(), f.job));
             Vec::new()
         }
     }

@@ -10,19 +10,24 @@ use common::harness;
 use common::repo::{git, toy};
 use predicates::prelude::*;
 
-/// The repository and its commits' hashes, oldest first.
-fn history(root: &Path) -> (PathBuf, Vec<String>) {
+/// The repository and its commits' hashes, oldest first; commit `broken`
+/// does not build (the next one repairs it).
+fn history(root: &Path, broken: usize) -> (PathBuf, Vec<String>) {
     let repo = toy(root);
     let lib = repo.join("src/lib.rs");
     let mut hashes = vec![git(&repo, &["rev-parse", "HEAD"])];
     for n in 2..=12 {
         let text = std::fs::read_to_string(&lib).unwrap();
-        let text = match n {
-            4 => format!("{text}\nfn broken( {{\n"),
-            5 => text.replace("\nfn broken( {\n", ""),
-            7 => text.replace("EXTRA_PERCENT: u64 = 0;", "EXTRA_PERCENT: u64 = 30;"),
-            _ => format!("{text}// note {n}\n"),
-        };
+        let mut text = format!("{text}// note {n}\n");
+        if n == broken {
+            text.push_str("fn broken( {\n");
+        }
+        if n == broken + 1 {
+            text = text.replace("fn broken( {\n", "");
+        }
+        if n == 7 {
+            text = text.replace("EXTRA_PERCENT: u64 = 0;", "EXTRA_PERCENT: u64 = 30;");
+        }
         std::fs::write(&lib, text).unwrap();
         git(&repo, &["add", "."]);
         git(&repo, &["commit", "-qm", &format!("commit {n}")]);
@@ -31,14 +36,23 @@ fn history(root: &Path) -> (PathBuf, Vec<String>) {
     (repo, hashes)
 }
 
-#[test]
-fn bisect_names_the_commit_that_slowed_the_bench_and_skips_the_one_that_does_not_build() {
+/// Bisects the 12-commit history with commit `broken` unbuildable and checks
+/// it names commit 7; returns the probes.
+fn bisect_names_commit_7(broken: usize) -> Vec<serde_json::Value> {
     let dir = tempfile::tempdir().unwrap();
-    let (repo, hashes) = history(dir.path());
+    let (repo, hashes) = history(dir.path(), broken);
     let out = dir.path().join("bisect.json");
     harness(&repo)
         .args(["bisect", "--good", &hashes[0], "--bad", &hashes[11]])
-        .args(["--min-effect", "0.1", "--history", "none.jsonl", "--out"])
+        .args([
+            "--min-effect",
+            "0.1",
+            "--rounds",
+            "12",
+            "--history",
+            "none.jsonl",
+            "--out",
+        ])
         .arg(&out)
         .timeout(std::time::Duration::from_secs(600))
         .assert()
@@ -66,8 +80,8 @@ fn bisect_names_the_commit_that_slowed_the_bench_and_skips_the_one_that_does_not
     // At most ⌈log2 11⌉ + 1 probes, and no worktree left behind.
     let tested = found["tested"].as_array().unwrap();
     assert!(tested.len() <= 5, "{found:#}");
-    if let Some(skip) = tested.iter().find(|p| p["state"] == "skipped") {
-        assert_eq!(skip["commit"], hashes[3].as_str());
+    for skip in tested.iter().filter(|p| p["state"] == "skipped") {
+        assert_eq!(skip["commit"], hashes[broken - 1].as_str(), "{found:#}");
     }
     assert!(
         !repo
@@ -75,12 +89,29 @@ fn bisect_names_the_commit_that_slowed_the_bench_and_skips_the_one_that_does_not
             .read_dir()
             .is_ok_and(|mut d| d.next().is_some())
     );
+    tested.clone()
+}
+
+/// Both cases in one test, one after the other: two bisections timing the
+/// toy at once on two cores would only measure each other.
+#[test]
+fn bisect_names_the_commit_that_slowed_the_bench_and_skips_one_that_does_not_build() {
+    // Commit 4 does not build (never probed on the way to 7).
+    bisect_names_commit_7(4);
+    // Commit 6 is the first midpoint of the search and does not build: a
+    // neighbour is probed instead.
+    let tested = bisect_names_commit_7(6);
+    assert_eq!(
+        tested.iter().filter(|p| p["state"] == "skipped").count(),
+        1,
+        "{tested:#?}"
+    );
 }
 
 #[test]
 fn bisect_refuses_unknown_revisions_and_a_good_that_is_not_an_ancestor() {
     let dir = tempfile::tempdir().unwrap();
-    let (repo, hashes) = history(dir.path());
+    let (repo, hashes) = history(dir.path(), 4);
     harness(&repo)
         .args(["bisect", "--good", "no-such-rev", "--bad", "HEAD"])
         .assert()

@@ -67,8 +67,8 @@ pub fn mark_noisy(r: &mut Comparison, cal: &Calibration, s: &Settings, design: D
         let Some(noise) = cal.find(&row.bench, &row.metric) else {
             continue;
         };
-        let mde = noise.compare_mde(alpha, design.max_rounds);
-        if mde.is_none_or(|x| x > s.min_effect) {
+        let mde = noise.compare_mde(alpha, design.max_rounds, s.min_effect);
+        if noise.compare_resolves(alpha, design.max_rounds, s.min_effect) != Some(true) {
             row.noisy = Some(mde.unwrap_or(f64::INFINITY));
             row.why.push(format!(
                 "noisy on this machine: {} rounds detect {} at best (calibrated {})",
@@ -109,8 +109,13 @@ pub fn calibrate(c: &CalibrateConfig) -> anyhow::Result<Outcome> {
     let mut failures = Vec::new();
     for round in 0..c.rounds {
         let mut sides: [Vec<crate::model::Measurement>; 2] = [Vec::new(), Vec::new()];
-        for t in &targets {
-            for side in &mut sides {
+        for (j, t) in targets.iter().enumerate() {
+            // Which of the two identical runs counts as A alternates, as
+            // compare alternates base and head, so an order effect is not
+            // read as noise... nor as a difference.
+            let order = if (round + j) % 2 == 0 { [0, 1] } else { [1, 0] };
+            for i in order {
+                let side = &mut sides[i];
                 let label = format!("calibrate round {}/{}", round + 1, c.rounds);
                 let p = Plan {
                     label: &label,
@@ -230,9 +235,9 @@ fn document(cal: &Calibration, c: &CalibrateConfig) -> Document {
         ],
     );
     for b in &cal.benches {
-        let compare = b.compare_mde(a_compare, design.max_rounds);
-        let check = b.check_mde(a_check, 2, s.window);
-        let noisy = compare.is_none_or(|x| x > s.min_effect);
+        let compare = b.compare_mde(a_compare, design.max_rounds, s.min_effect);
+        let check = b.check_mde(a_check, 2, s.window, s.min_effect);
+        let noisy = b.compare_resolves(a_compare, design.max_rounds, s.min_effect) != Some(true);
         t.rows.push(vec![
             b.bench.clone(),
             pct(b.sigma_pair),

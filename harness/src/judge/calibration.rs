@@ -13,7 +13,9 @@
 //! with power 1 − β is (t₁₋α + t₁₋β) · se on the log scale (the usual
 //! power formula with Student quantiles; e.g. Cohen 1988, ch. 2), where
 //! se = σ_pair/√n for `compare` after n rounds, and σ_run·√(1/k + 1/r)
-//! for `check` with a new level of k runs against r reference runs.
+//! for `check` with a new level of k runs against r reference runs. The
+//! decision also asks the estimate to exceed the minimum effect, so the
+//! figure is max(t₁₋α·se, ln(1 + min effect)) + t₁₋β·se.
 
 use serde::{Deserialize, Serialize};
 
@@ -58,11 +60,14 @@ pub struct BenchNoise {
     pub rounds: usize,
 }
 
-/// (t₁₋α + t_power) · se as a relative change (0.05 = 5 %).
-fn mde(alpha: f64, df: f64, se: f64) -> Option<f64> {
+/// The smallest relative change (0.05 = 5 %) found with [`POWER`]: the
+/// estimate must clear both the t test's critical value t₁₋α·se and the
+/// minimum effect (the decision asks for both), so the true change must
+/// lie t_power·se above the larger of the two.
+fn mde(alpha: f64, df: f64, se: f64, min_effect: f64) -> Option<f64> {
     let a = t_quantile(alpha, df)?;
     let b = t_quantile(1.0 - POWER, df)?;
-    let d = (a + b) * se;
+    let d = (a * se).max((1.0 + min_effect).ln()) + b * se;
     (d.is_finite() && se >= 0.0).then(|| d.exp() - 1.0)
 }
 
@@ -86,17 +91,33 @@ impl BenchNoise {
     }
 
     /// The smallest relative change `compare` detects with 80 % power
-    /// after `rounds` rounds at the bench's level `alpha`.
-    pub fn compare_mde(&self, alpha: f64, rounds: usize) -> Option<f64> {
+    /// after `rounds` rounds at the bench's level `alpha` and the minimum
+    /// effect.
+    pub fn compare_mde(&self, alpha: f64, rounds: usize, min_effect: f64) -> Option<f64> {
         let se = self.sigma_pair? / (rounds as f64).sqrt();
-        mde(alpha, rounds as f64 - 1.0, se)
+        mde(alpha, rounds as f64 - 1.0, se, min_effect)
+    }
+
+    /// Whether `compare` after `rounds` rounds at `alpha` can resolve the
+    /// minimum effect at all: its critical value t₁₋α·se is within
+    /// ln(1 + min effect). `None` without a spread.
+    pub fn compare_resolves(&self, alpha: f64, rounds: usize, min_effect: f64) -> Option<bool> {
+        let se = self.sigma_pair? / (rounds as f64).sqrt();
+        let a = t_quantile(alpha, rounds as f64 - 1.0)?;
+        Some(a * se <= (1.0 + min_effect).ln())
     }
 
     /// The smallest relative change `check` confirms with 80 % power from
     /// a new level of `k` runs against `reference` runs at `alpha`.
-    pub fn check_mde(&self, alpha: f64, k: usize, reference: usize) -> Option<f64> {
+    pub fn check_mde(
+        &self,
+        alpha: f64,
+        k: usize,
+        reference: usize,
+        min_effect: f64,
+    ) -> Option<f64> {
         let se = self.sigma_run? * (1.0 / k as f64 + 1.0 / reference as f64).sqrt();
-        mde(alpha, reference as f64 - 1.0, se)
+        mde(alpha, reference as f64 - 1.0, se, min_effect)
     }
 }
 
@@ -124,12 +145,16 @@ mod tests {
             sigma_run: Some(0.01),
             rounds: 12,
         };
-        let m = n.compare_mde(0.05, 12).unwrap();
+        let m = n.compare_mde(0.05, 12, 0.0).unwrap();
         assert!((m - (0.00771f64).exp_m1()).abs() < 2e-5, "{m}");
         // More rounds, smaller effects; a smaller α, larger ones.
-        assert!(n.compare_mde(0.05, 24).unwrap() < m);
-        assert!(n.compare_mde(0.001, 12).unwrap() > m);
-        assert!(n.check_mde(0.05, 2, 30).unwrap() > n.check_mde(0.05, 5, 30).unwrap());
+        assert!(n.compare_mde(0.05, 24, 0.0).unwrap() < m);
+        assert!(n.compare_mde(0.001, 12, 0.0).unwrap() > m);
+        assert!(n.check_mde(0.05, 2, 30, 0.0).unwrap() > n.check_mde(0.05, 5, 30, 0.0).unwrap());
+        // The estimate must also clear the minimum effect: ln 1.03 + 0.876·se.
+        let with = n.compare_mde(0.05, 12, 0.03).unwrap();
+        let want = ((1.03f64).ln() + 0.876 * 0.01 / 12f64.sqrt()).exp_m1();
+        assert!((with - want).abs() < 2e-5, "{with} vs {want}");
     }
 
     #[test]
@@ -146,10 +171,10 @@ mod tests {
         assert!(n.sigma_pair.unwrap() > 0.0 && n.sigma_run.unwrap() > 0.0);
         let one = BenchNoise::from_pairs("a", Metric::WallTime, &pairs[..1]);
         assert_eq!(one.sigma_pair, None, "one pair has no spread");
-        assert_eq!(one.compare_mde(0.05, 12), None);
+        assert_eq!(one.compare_mde(0.05, 12, 0.0), None);
         let still = BenchNoise::from_pairs("a", Metric::WallTime, &[(5.0, 5.0); 4]);
         assert_eq!(
-            still.compare_mde(0.05, 12),
+            still.compare_mde(0.05, 12, 0.0),
             Some(0.0),
             "no noise: any change"
         );

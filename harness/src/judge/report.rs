@@ -183,8 +183,11 @@ pub fn judge_tracks(ctx: &Context, tracks: &[Track]) -> Report {
         };
         let mut r = row(ctx, t, m, alpha);
         if matches!(r.verdict, Verdict::Regressed | Verdict::Improved) {
-            // Since which commit: the series' latest change point.
-            if let Some(step) = super::changes::steps(ctx, t).last() {
+            // Since which commit: the series' latest change point in the
+            // row's direction.
+            let up = r.verdict == Verdict::Regressed;
+            let steps = super::changes::steps(ctx, t);
+            if let Some(step) = steps.iter().rev().find(|s| (s.relative > 0.0) == up) {
                 r.why.push(format!(
                     "step at {} ({:+.1}%, p={:.1e})",
                     step.label,

@@ -250,7 +250,7 @@ fn document(cal: &Calibration, c: &CalibrateConfig) -> Document {
     Document {
         tables: vec![t],
         notes: vec![format!(
-            "detectable: the smallest change found with 80 % power at the bench's share of --alpha {} ({} benches) and --min-effect {:.0}%; noisy: compare cannot detect --min-effect in 12 rounds",
+            "detectable: the smallest change found with 80 % power at the bench's share of --alpha {} ({} benches) and --min-effect {:.0}%; noisy: compare's test cannot resolve --min-effect in 12 rounds",
             s.alpha,
             m,
             s.min_effect * 100.0

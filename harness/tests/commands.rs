@@ -229,7 +229,7 @@ fn baseline_show_reads_this_machines_baseline() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "| ntu/state/w64 | heap_bytes | 512 B | 0 | heap |",
+            r"| ntu/state/w64 | heap\_bytes | 512 B | 0 | heap |",
         ));
     harness(dir.path())
         .args(["baseline", "show", "--name", "other"])

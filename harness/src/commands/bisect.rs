@@ -265,6 +265,15 @@ fn search(
                 &info.commit[..10]
             ));
         }
+        if let Some((like_bad, like_good)) = disagreement(&rows, changed) {
+            found.warnings.push(format!(
+                "{}: the changed benches disagree ({} moved like bad, {} like good): the range \
+                 may hold more than one change; bisect each group with --filter",
+                &info.commit[..10],
+                like_bad.join(", "),
+                like_good.join(", ")
+            ));
+        }
         found.tested.push(Probe {
             commit: info.commit.clone(),
             summary: info.summary.clone(),
@@ -307,9 +316,10 @@ fn changed_rows(r: &Comparison, changed: &[PairedRow]) -> Vec<PairedRow> {
         .collect()
 }
 
-/// Median share of the good→bad change a probe shows.
-fn score(rows: &[PairedRow], changed: &[PairedRow]) -> Option<f64> {
-    let shares: Vec<f64> = changed
+/// Each changed bench's share of the good→bad change at a probe (0 = like
+/// good, 1 = like bad), for benches measured at both.
+fn shares<'a>(rows: &[PairedRow], changed: &'a [PairedRow]) -> Vec<(&'a str, f64)> {
+    changed
         .iter()
         .filter_map(|c| {
             let whole = c.ratio?.ln();
@@ -318,10 +328,40 @@ fn score(rows: &[PairedRow], changed: &[PairedRow]) -> Option<f64> {
                 .find(|r| r.bench == c.bench && r.metric == c.metric)?
                 .ratio?
                 .ln();
-            (whole != 0.0).then(|| x / whole)
+            (whole != 0.0).then(|| (c.bench.as_str(), x / whole))
         })
+        .collect()
+}
+
+/// Shares at or beyond these bounds count as clearly like good or like
+/// bad; between them a bench is undecided and takes no side, so round
+/// noise on a half-moved bench does not raise the warning.
+const LIKE_GOOD: f64 = 0.25;
+const LIKE_BAD: f64 = 0.75;
+
+/// The benches that moved clearly like bad and those clearly like good at
+/// one probe, when both groups are non-empty: two changes in the range
+/// (one bench slowed by an early commit, another by a late one) make the
+/// median score pick one of them, and the user must hear about the other.
+fn disagreement(rows: &[PairedRow], changed: &[PairedRow]) -> Option<(Vec<String>, Vec<String>)> {
+    let s = shares(rows, changed);
+    let bad: Vec<String> = s
+        .iter()
+        .filter(|(_, x)| *x >= LIKE_BAD)
+        .map(|(b, _)| (*b).to_owned())
         .collect();
-    median(&shares)
+    let good: Vec<String> = s
+        .iter()
+        .filter(|(_, x)| *x <= LIKE_GOOD)
+        .map(|(b, _)| (*b).to_owned())
+        .collect();
+    (!bad.is_empty() && !good.is_empty()).then_some((bad, good))
+}
+
+/// Median share of the good→bad change a probe shows.
+fn score(rows: &[PairedRow], changed: &[PairedRow]) -> Option<f64> {
+    let values: Vec<f64> = shares(rows, changed).into_iter().map(|(_, x)| x).collect();
+    median(&values)
 }
 
 fn pct(x: Option<f64>) -> String {
@@ -395,5 +435,59 @@ fn document(b: &Bisection) -> Document {
         tables: vec![probes, evidence],
         notes,
         json: serde_json::to_value(b).unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Metric, Unit};
+
+    fn row(bench: &str, ratio: f64) -> PairedRow {
+        PairedRow {
+            bench: bench.into(),
+            metric: Metric::WallTime,
+            unit: Unit::Nanoseconds,
+            base: 1.0,
+            head: ratio,
+            rounds: 4,
+            ratio: Some(ratio),
+            lower: None,
+            upper: None,
+            p: None,
+            threshold: None,
+            verdict: Verdict::Regressed,
+            why: Vec::new(),
+            settled: true,
+            noisy: None,
+        }
+    }
+
+    /// Two slowdowns in one range: `a` slowed by an early commit, `b` by a
+    /// late one. A probe between them has `a` like bad and `b` like good;
+    /// the median picks one side, so the other must be named.
+    #[test]
+    fn two_changes_in_one_range_raise_a_disagreement() {
+        let changed = [row("a", 1.30), row("b", 1.30)];
+        let probe = [row("a", 1.29), row("b", 1.01)];
+        let (bad, good) = disagreement(&probe, &changed).unwrap();
+        assert_eq!((bad, good), (vec!["a".to_owned()], vec!["b".to_owned()]));
+    }
+
+    #[test]
+    fn benches_that_move_together_or_halfway_do_not_disagree() {
+        let changed = [row("a", 1.30), row("b", 1.30)];
+        assert!(disagreement(&[row("a", 1.29), row("b", 1.31)], &changed).is_none());
+        assert!(disagreement(&[row("a", 1.0), row("b", 1.02)], &changed).is_none());
+        // One clearly bad, one halfway (round noise): no side taken.
+        assert!(disagreement(&[row("a", 1.30), row("b", 1.14)], &changed).is_none());
+    }
+
+    #[test]
+    fn the_score_is_the_median_share() {
+        let changed = [row("a", 1.21), row("b", 1.21), row("c", 1.21)];
+        let probe = [row("a", 1.21), row("b", 1.10), row("c", 1.0)];
+        let s = score(&probe, &changed).unwrap();
+        assert!((s - 1.10f64.ln() / 1.21f64.ln()).abs() < 1e-12, "{s}");
     }
 }

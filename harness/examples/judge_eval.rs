@@ -125,6 +125,7 @@ fn history(noise: Noise, step: Step, runs: usize, seed: u64) -> Vec<Run> {
                 machine: machine(),
                 profile: "quick".into(),
                 measurements: ms,
+                failures: Vec::new(),
             }
         })
         .collect()

@@ -250,8 +250,34 @@ fn run_records_every_working_bench_of_a_workspace_and_names_the_one_that_panicke
         ]
     );
 
-    // The recorded run is judged and drawn like any other.
-    harness(&ws).args(["check"]).assert().code(0);
+    // The failure is part of the record, with its message.
+    let last: serde_json::Value = serde_json::from_str(
+        std::fs::read_to_string(&history)
+            .unwrap()
+            .lines()
+            .last()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(last["failures"][0]["target"], "alpha/boom");
+    assert!(
+        last["failures"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("the disk is on fire")
+    );
+
+    // The recorded run is judged and drawn like any other; the failed
+    // target fails the check, by name and message.
+    harness(&ws)
+        .args(["check"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "Bench targets that failed in this run",
+        ))
+        .stdout(predicate::str::contains("alpha/boom"))
+        .stdout(predicate::str::contains("the disk is on fire"));
     harness(&ws)
         .args(["report", "--out", "site"])
         .assert()

@@ -205,7 +205,18 @@ pub fn document(report: &Report) -> Document {
         }
         tables.push(c);
     }
-    let failed = report.rows.iter().filter(|r| r.verdict.fails()).count()
+    if !report.failed_targets.is_empty() {
+        let mut f = Table::new(
+            "Bench targets that failed in this run (their benches were not measured)",
+            &["target", "message"],
+        );
+        for t in &report.failed_targets {
+            f.rows.push(vec![t.target.clone(), t.message.clone()]);
+        }
+        tables.push(f);
+    }
+    let failed = report.failed_targets.len()
+        + report.rows.iter().filter(|r| r.verdict.fails()).count()
         + report
             .complexity
             .iter()

@@ -78,5 +78,6 @@ pub fn new_run(dir: &std::path::Path, profile: &str, measurements: Vec<Measureme
         machine: probe::machine(),
         profile: profile.to_owned(),
         measurements,
+        failures: Vec::new(),
     }
 }

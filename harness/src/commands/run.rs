@@ -1,6 +1,7 @@
 //! `harness run`: run the selected bench targets (see [`crate::runner`])
 //! and append one run to the history. A target that fails is reported and
-//! the others' results are still recorded; the exit code is then 2.
+//! recorded in the run (`failures`) with the others' results; the exit
+//! code is then 2.
 
 use std::time::Instant;
 
@@ -8,6 +9,7 @@ use super::RunConfig;
 use super::common::Outcome;
 use super::import::new_run;
 use crate::history;
+use crate::model::FailedTarget;
 use crate::runner::{Plan, measure};
 
 /// Runs every selected target (or this shard's slice) and records the run.
@@ -29,7 +31,15 @@ pub fn run(c: &RunConfig) -> anyhow::Result<Outcome> {
     let measured = measure(&plan, true, clock)?;
     let mut text = String::new();
     if !measured.measurements.is_empty() {
-        let run = new_run(&c.workspace, &c.profile.name, measured.measurements);
+        let mut run = new_run(&c.workspace, &c.profile.name, measured.measurements);
+        run.failures = measured
+            .failures
+            .iter()
+            .map(|f| FailedTarget {
+                target: f.job.clone(),
+                message: f.message.clone(),
+            })
+            .collect();
         history::append(&c.history, &run)?;
         text.push_str(&format!(
             "appended run {} ({} measurements) to {}\n",

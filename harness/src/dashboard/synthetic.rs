@@ -200,6 +200,7 @@ pub fn runs(spec: &Spec, commits: &[Commit]) -> Vec<Run> {
                 machine: machine.clone(),
                 profile: "quick".into(),
                 measurements,
+                failures: Vec::new(),
             }
         })
         .collect()

@@ -32,6 +32,9 @@ pub struct Report {
     pub complexity: Vec<ComplexityRow>,
     /// Problems that did not stop judging.
     pub warnings: Vec<String>,
+    /// Bench targets that failed in the judged run: their benches went
+    /// unmeasured, so the run fails the check.
+    pub failed_targets: Vec<crate::model::FailedTarget>,
 }
 
 impl Report {
@@ -43,9 +46,11 @@ impl Report {
             .collect()
     }
 
-    /// True when anything regressed or broke a gate.
+    /// True when anything regressed or broke a gate, or a bench target
+    /// failed in the run.
     pub fn failed(&self) -> bool {
-        self.rows.iter().any(|r| r.verdict.fails())
+        !self.failed_targets.is_empty()
+            || self.rows.iter().any(|r| r.verdict.fails())
             || self.complexity.iter().any(|c| c.verdict.fails())
     }
 }
@@ -236,5 +241,6 @@ pub fn judge_tracks(ctx: &Context, tracks: &[Track]) -> Report {
         rows,
         complexity,
         warnings,
+        failed_targets: judged.failures.clone(),
     }
 }

@@ -9,7 +9,7 @@ mod valid;
 
 pub use bench_id::{BenchId, BenchIdError};
 pub use metric::{Metric, Unit};
-pub use run::{GitInfo, Interval, Machine, Measurement, Run, SCHEMA_VERSION};
+pub use run::{FailedTarget, GitInfo, Interval, Machine, Measurement, Run, SCHEMA_VERSION};
 pub use sample::{Sample, ValueError, check_finite, check_value};
 pub use valid::{InvalidRun, MAX_COMMIT_TIME, MIN_COMMIT_TIME, is_commit_hash, is_rfc3339};
 

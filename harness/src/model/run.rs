@@ -27,6 +27,21 @@ pub struct Run {
     pub profile: String,
     /// Every bench and metric measured.
     pub measurements: Vec<Measurement>,
+    /// Bench targets that failed in this run (a panic, a build error): their
+    /// benches are missing from `measurements` because they broke, not
+    /// because they were removed. Written only when some failed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<FailedTarget>,
+}
+
+/// A bench target that failed during a run, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FailedTarget {
+    /// `package/target`.
+    pub target: String,
+    /// What went wrong, with the panic message when there is one.
+    pub message: String,
 }
 
 /// The unchecked shape of [`Run`] on disk.
@@ -40,6 +55,8 @@ pub(super) struct RawRun {
     machine: Machine,
     profile: String,
     measurements: Vec<Measurement>,
+    #[serde(default)]
+    failures: Vec<FailedTarget>,
 }
 
 impl TryFrom<RawRun> for Run {
@@ -53,6 +70,7 @@ impl TryFrom<RawRun> for Run {
             machine: r.machine,
             profile: r.profile,
             measurements: r.measurements,
+            failures: r.failures,
         };
         run.validate()?;
         Ok(run)
@@ -281,6 +299,36 @@ mod tests {
 
     fn score() -> Metric {
         Metric::Other("score_delta".into())
+    }
+
+    /// Records without failures keep their old shape; a failure is read
+    /// back as written.
+    #[test]
+    fn failures_are_written_only_when_a_target_failed() {
+        let mut run = Run {
+            schema: SCHEMA_VERSION,
+            run_id: "r".into(),
+            time: "2026-01-01T00:00:00Z".into(),
+            git: None,
+            machine: Machine {
+                cpu_model: "cpu".into(),
+                cores: 2,
+                os: "linux".into(),
+                rustc: "rustc".into(),
+            },
+            profile: "quick".into(),
+            measurements: vec![
+                Measurement::point(id(), Metric::Instructions, 5.0, "gungraun").unwrap(),
+            ],
+            failures: Vec::new(),
+        };
+        assert!(!serde_json::to_string(&run).unwrap().contains("failures"));
+        run.failures.push(FailedTarget {
+            target: "pkg/boom".into(),
+            message: "exit status: 101: the disk is on fire".into(),
+        });
+        let text = serde_json::to_string(&run).unwrap();
+        assert_eq!(serde_json::from_str::<Run>(&text).unwrap(), run);
     }
 
     #[test]

@@ -186,7 +186,21 @@ impl From<&Report> for Summary {
                         code_span(&clip(b, NAME), false)
                     ))
             ),
-            entries: r.rows.iter().map(Entry::from).collect(),
+            entries: r
+                .rows
+                .iter()
+                .map(Entry::from)
+                .chain(r.failed_targets.iter().map(|f| Entry {
+                    bench: f.target.clone(),
+                    metric: "bench target".into(),
+                    base: "-".into(),
+                    head: "FAILED".into(),
+                    change: "-".into(),
+                    verdict: Verdict::Regressed,
+                    why: f.message.clone(),
+                    ratio: None,
+                }))
+                .collect(),
             added: Vec::new(),
             removed: Vec::new(),
             warnings: r.warnings.clone(),

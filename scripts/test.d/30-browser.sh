@@ -20,11 +20,22 @@ synth="$target/debug/examples/synth_history"
 
 site() { # NAME SYNTH_DIR
   "$harness" report --history "$2/history.jsonl" --targets "$2/targets.toml" \
-    --repo "$2/repo" --criterion "$2/criterion" --out "$work/$1" \
+    --repo "$2/repo" --criterion "$2/criterion" --bisects "$2/bisects" --out "$work/$1" \
     --commit-url 'https://github.com/OWNER/REPO/commit/{sha}'
 }
 
 "$synth" "$work/small" 36 6 42
+# A bisect result whose commit subject is hostile markup: the page must show
+# it as text.
+mkdir -p "$work/small/bisects"
+cat >"$work/small/bisects/range.json" <<'JSON'
+{"good": {"rev": "a", "commit": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
+ "bad": {"rev": "b", "commit": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"},
+ "first_bad": {"commit": "cccccccccccccccccccccccccccccccccccccccc",
+   "summary": "Switch <img src=x onerror=window.pwned=1> to a list", "or_skipped": [],
+   "evidence": [{"bench": "ntu/observe/w16", "metric": "wall_time_ns", "ratio": 1.31,
+     "lower": 1.25, "upper": 1.37, "rounds": 4}]}}
+JSON
 site site-small "$work/small"
 site site-again "$work/small"
 diff -r "$work/site-small" "$work/site-again"

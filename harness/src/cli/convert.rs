@@ -183,7 +183,7 @@ fn publish(a: PublishArgs) -> Result<Command, String> {
     }
     let source = match (a.source.compare, a.source.run) {
         (Some(f), _) => PublishSource::Compare(f),
-        (None, run) => PublishSource::Check(CheckConfig {
+        (None, run) => PublishSource::Check(Box::new(CheckConfig {
             settings: settings(&a.judging)?,
             run,
             targets: None,
@@ -194,7 +194,8 @@ fn publish(a: PublishArgs) -> Result<Command, String> {
             baselines: "baselines".into(),
             accepted: a.judging.accepted.clone(),
             format: Format::Markdown,
-        }),
+            suspects: None,
+        })),
     };
     Ok(Command::Publish(PublishConfig {
         source,
@@ -259,6 +260,7 @@ impl Cli {
                 baselines: a.baselines,
                 accepted: a.judging.accepted,
                 format: a.format,
+                suspects: a.suspects,
             }),
             Sub::Baseline { action } => {
                 let (save, a) = match action {
@@ -387,11 +389,13 @@ impl Cli {
                         baselines: a.baselines,
                         accepted: a.judging.accepted,
                         format: Format::Json,
+                        suspects: None,
                     },
                     out: a.out,
                     commit_url: a.commit_url,
                     repo: a.repo,
                     criterion: a.criterion,
+                    bisects: a.bisects,
                 })
             }
         })

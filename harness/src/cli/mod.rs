@@ -423,6 +423,11 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+    /// Also write, as JSON, the commit range of each slowdown confirmed at
+    /// this run (the last run before the step, the first after it, the
+    /// benches and a --filter), to bisect with `harness bisect`.
+    #[arg(long, value_name = "FILE")]
+    suspects: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -575,6 +580,10 @@ struct ReportArgs {
     /// Criterion's output folder, searched for flamegraphs and reports.
     #[arg(long, default_value = "target/criterion")]
     criterion: PathBuf,
+    /// Folder of `harness bisect --out` results (*.json), listed on the
+    /// page as the commits that made benches slower; read if it exists.
+    #[arg(long, value_name = "DIR", default_value = "reports/bisects")]
+    bisects: PathBuf,
     /// Folder of saved baselines (the latest run is judged as `check`
     /// judges it).
     #[arg(long, default_value = "baselines")]

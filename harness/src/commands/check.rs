@@ -39,7 +39,14 @@ pub fn report(c: &CheckConfig) -> anyhow::Result<Report> {
     };
     let ctx = context(c, all, run)?
         .with_context(|| format!("{}: no runs recorded", c.history.display()))?;
-    Ok(judge::judge(&ctx))
+    let tracks = judge::tracks(&ctx);
+    if let Some(path) = &c.suspects {
+        let found = super::suspects::suspects(&ctx, &tracks);
+        let mut text = serde_json::to_string_pretty(&found)?;
+        text.push('\n');
+        crate::history::write_atomic(path, text.as_bytes())?;
+    }
+    Ok(judge::judge_tracks(&ctx, &tracks))
 }
 
 /// The judging context of `check` (and of every view that must agree

@@ -15,6 +15,7 @@ mod merge;
 mod publish;
 mod report;
 mod run;
+mod suspects;
 
 use std::path::PathBuf;
 
@@ -68,6 +69,9 @@ pub struct CheckConfig {
     pub accepted: PathBuf,
     /// Output format.
     pub format: Format,
+    /// Write the commit ranges of the slowdowns confirmed at this run
+    /// here, as JSON, for `harness bisect`.
+    pub suspects: Option<PathBuf>,
 }
 
 /// Save or show.
@@ -277,7 +281,7 @@ pub enum PublishSource {
     /// A comparison written by `harness compare --out FILE`.
     Compare(PathBuf),
     /// A run, judged as `harness check` would.
-    Check(CheckConfig),
+    Check(Box<CheckConfig>),
 }
 
 /// `harness publish`.
@@ -320,6 +324,8 @@ pub struct ReportConfig {
     pub repo: PathBuf,
     /// Criterion's output folder, for flamegraphs and reports.
     pub criterion: PathBuf,
+    /// Folder of `bisect --out` results to list as culprits.
+    pub bisects: PathBuf,
 }
 
 /// A parsed, validated command.

@@ -22,6 +22,7 @@ pub fn report(c: &ReportConfig) -> anyhow::Result<Outcome> {
         &Inputs {
             commit_url: c.commit_url.clone(),
             message: &message,
+            culprits: dashboard::culprits::load(&c.bisects)?,
         },
     );
     let artefacts = Artefacts {

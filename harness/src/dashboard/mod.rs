@@ -8,6 +8,7 @@
 //! run was judged against, the flagged points and the change points
 //! ([`series`]). The browser only draws it.
 
+pub mod culprits;
 mod git;
 mod link;
 pub mod model;

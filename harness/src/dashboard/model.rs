@@ -27,6 +27,8 @@ pub struct Page {
     pub benches: Vec<BenchData>,
     /// Problems worth showing on the page.
     pub warnings: Vec<String>,
+    /// Commits `harness bisect` found to have made benches slower.
+    pub culprits: Vec<super::culprits::Culprit>,
 }
 
 /// One charted run.
@@ -125,6 +127,8 @@ pub struct Inputs<'a> {
     pub commit_url: Option<String>,
     /// Looks up a commit's message summary.
     pub message: &'a dyn Fn(&str) -> Option<String>,
+    /// Bisect results to list.
+    pub culprits: Vec<super::culprits::Culprit>,
 }
 
 fn system(bench: &str) -> String {
@@ -148,6 +152,7 @@ pub fn build(total: usize, ctx: Option<&Context>, inputs: &Inputs) -> Page {
             rows: Vec::new(),
             benches: Vec::new(),
             warnings: Vec::new(),
+            culprits: inputs.culprits.clone(),
         };
     };
     let latest = ctx.judged();
@@ -249,6 +254,7 @@ pub fn build(total: usize, ctx: Option<&Context>, inputs: &Inputs) -> Page {
         rows,
         benches,
         warnings: report.warnings,
+        culprits: inputs.culprits.clone(),
     }
 }
 
@@ -277,6 +283,7 @@ mod tests {
             &Inputs {
                 commit_url: Some("https://example.com/c/{sha}".into()),
                 message: &message,
+                culprits: Vec::new(),
             },
         )
     }

@@ -421,6 +421,7 @@ mod tests {
         let inputs = Inputs {
             commit_url: None,
             message: &none,
+            culprits: Vec::new(),
         };
         let ctx = Context::select(all.clone(), None, Settings::default());
         let artefacts = Artefacts {
@@ -471,6 +472,7 @@ mod tests {
         let inputs = Inputs {
             commit_url: Some(url.to_owned()),
             message: &none,
+            culprits: Vec::new(),
         };
         let ctx = Context::select(all.clone(), None, Settings::default());
         build(all.len(), ctx.as_ref(), &inputs)

@@ -131,6 +131,12 @@ try {
   const tip = await page.locator("#tip").textContent();
   check(tip.includes("Switch ntu/observe/w16") && (tip.includes("regression") || tip.includes("beyond the band")), "tooltip shows the commit message and the rule");
   await page.screenshot({ path: path.join(shots, "regressed-bench.png"), clip: await section.boundingBox().then((b) => ({ x: 0, y: b.y, width: 1400, height: Math.min(b.height + 140, 1000 - b.y) })) });
+  // The bisected culprit, with a hostile commit subject shown as text.
+  check(!(await page.locator("#culprits").isHidden()), "the culprits section is shown");
+  const culprit = await page.locator("#culprit-list").textContent();
+  check(culprit.includes("<img src=x onerror=window.pwned=1>") && culprit.includes("+31.0%"), "the culprit's subject is text, with the bench's change");
+  check((await page.locator("#culprit-list img").count()) === 0 && !(await page.evaluate(() => window.pwned)), "no markup from the subject runs");
+  check((await page.locator('#culprit-list a[href$="/commit/cccccccccccccccccccccccccccccccccccccccc"]').count()) === 1, "the culprit links to its commit");
   check(errors.length === 0, `no console errors (${errors.join(" | ")})`);
   server.close();
 

@@ -59,6 +59,31 @@
   $("#overview").hidden = false;
   $("#charts").hidden = false;
 
+  // ---- culprits found by bisect ----
+  const commitRef = (sha) => {
+    const short = esc(String(sha).slice(0, 10));
+    if (!D.commit_url || !/^[0-9a-f]{4,64}$/.test(sha)) return `<code>${short}</code>`;
+    return `<a href="${esc(D.commit_url.replace("{sha}", sha))}" rel="noopener"><code>${short}</code></a>`;
+  };
+  const culprits = D.culprits || [];
+  if (culprits.length > 0) {
+    $("#culprits").hidden = false;
+    $("#culprit-list").innerHTML = culprits
+      .map((c) => {
+        const benches = c.benches
+          .map((b) => {
+            const ci = b.lower != null && b.upper != null ? ` (${pct(b.lower)}..${pct(b.upper)})` : "";
+            return `<li><code>${esc(b.bench)}</code> ${esc(b.metric)}: ${b.ratio != null ? esc(pct(b.ratio)) : "–"}${esc(ci)}, ${b.rounds} rounds</li>`;
+          })
+          .join("");
+        const skipped = c.or_skipped.length
+          ? ` (or one of the unbuildable commits just before it: ${c.or_skipped.map(commitRef).join(", ")})`
+          : "";
+        return `<li>${commitRef(c.commit)} ${esc(c.summary)}${skipped}, between ${commitRef(c.good)} and ${commitRef(c.bad)}<ul>${benches}</ul></li>`;
+      })
+      .join("");
+  }
+
   // ---- overview table ----
   const tbody = $("#table tbody");
   const rows = D.rows.map((r, i) => ({ r, i, stem: D.benches.find((b) => b.id === r.bench).stem }));

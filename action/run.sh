@@ -4,7 +4,10 @@
 #   HARNESS_MODE=pr    compare HARNESS_BASE (the target branch) with HEAD,
 #                      within HARNESS_BUDGET, and publish one PR comment.
 #   HARNESS_MODE=main  run the benches (HARNESS_PROFILE), append to
-#                      HARNESS_HISTORY, check the run, render HARNESS_SITE.
+#                      HARNESS_HISTORY, check the run, bisect each slowdown
+#                      it confirms into HARNESS_BISECTS (unless
+#                      HARNESS_BISECT=false; needs the full git history),
+#                      render HARNESS_SITE.
 #
 # Writes `verdict=pass|regressed|error` to $GITHUB_OUTPUT when set; exits
 # with the harness's code (1 a regression, 2 an error). Inputs come only
@@ -43,13 +46,23 @@ case "$mode" in
     ;;
   main)
     history="${HARNESS_HISTORY:-reports/history.jsonl}"
+    bisects="${HARNESS_BISECTS:-reports/bisects}"
     status=0
     "$harness" run --profile "$profile" --history "$history" || status=$?
     if [ "$status" -le 1 ]; then
-      "$harness" check --history "$history" || status=$?
+      "$harness" check --history "$history" --suspects suspects.json || status=$?
+    fi
+    # A slowdown confirmed at this run between two runs that span several
+    # commits: find the commit. A failed bisection is only a warning.
+    if [ "$status" -eq 1 ] && [ "${HARNESS_BISECT:-true}" != false ] && [ -s suspects.json ] \
+      && [ "$(tr -d '[:space:]' <suspects.json)" != "[]" ]; then
+      summary="${GITHUB_STEP_SUMMARY:-/dev/null}"
+      "$harness" bisect --suspects suspects.json --out-dir "$bisects" --profile "$profile" \
+        --history "$history" --format markdown >>"$summary" \
+        || say "warning: bisect did not finish; the slowdown stands, its commit is unknown"
     fi
     # The dashboard is drawn whatever the verdict, so a regression is seen.
-    "$harness" report --history "$history" --out "${HARNESS_SITE:-reports/site}" || {
+    "$harness" report --history "$history" --bisects "$bisects" --out "${HARNESS_SITE:-reports/site}" || {
       s=$?
       if [ "$status" -eq 0 ]; then status=$s; fi
     }

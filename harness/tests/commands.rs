@@ -277,3 +277,46 @@ fn runs_record_the_commit_and_a_shallow_clone_warns() {
         .code(0)
         .stderr(predicate::str::contains("shallow clone"));
 }
+
+/// `bisect --suspects` skips a range whose result is already written (a
+/// workflow re-runs after every push) and names a file that is not a
+/// suspects list.
+#[test]
+fn bisect_suspects_skips_a_range_already_bisected_and_names_a_bad_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (good, bad) = ("a".repeat(40), "b".repeat(40));
+    let suspects = dir.path().join("suspects.json");
+    std::fs::write(
+        &suspects,
+        serde_json::json!([{"good": good, "bad": bad, "benches": ["x/y"], "filter": "^(?:x/y)$"}])
+            .to_string(),
+    )
+    .unwrap();
+    let out = dir.path().join("bisects");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(
+        out.join(format!("{}-{}.json", &bad[..12], &good[..12])),
+        "{}",
+    )
+    .unwrap();
+    harness(dir.path())
+        .args(["bisect", "--suspects"])
+        .arg(&suspects)
+        .arg("--out-dir")
+        .arg(&out)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("already bisected"));
+
+    std::fs::write(&suspects, "{\"good\": 1}").unwrap();
+    harness(dir.path())
+        .args(["bisect", "--suspects"])
+        .arg(&suspects)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "suspects.json: not a `harness check --suspects` file",
+        ));
+    // Neither --good nor --suspects: a usage error.
+    harness(dir.path()).args(["bisect"]).assert().code(2);
+}

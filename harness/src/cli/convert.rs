@@ -113,7 +113,9 @@ fn rounds(min_rounds: usize, rounds: usize) -> Result<(), String> {
 fn bisect(a: BisectArgs) -> Result<Command, String> {
     rounds(a.min_rounds, a.rounds)?;
     Ok(Command::Bisect(BisectConfig {
-        good: a.good,
+        good: a.good.unwrap_or_default(),
+        suspects: a.suspects,
+        out_dir: a.out_dir,
         bad: a.bad,
         repo: a.repo,
         select: selection(&a.benches)?,

@@ -209,8 +209,8 @@ struct CalibrateArgs {
 #[derive(Debug, Args)]
 struct BisectArgs {
     /// A revision where the benches were as before.
-    #[arg(long, value_name = "REV")]
-    good: String,
+    #[arg(long, value_name = "REV", required_unless_present = "suspects")]
+    good: Option<String>,
     /// A later revision (descendant of good) where they changed.
     #[arg(long, value_name = "REV", default_value = "HEAD")]
     bad: String,
@@ -232,8 +232,17 @@ struct BisectArgs {
     #[arg(long, default_value = DEFAULT_PATH)]
     history: PathBuf,
     /// Also write the result as JSON to this file.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "suspects")]
     out: Option<PathBuf>,
+    /// Bisect every range of this `harness check --suspects` file instead
+    /// of --good/--bad, each over its own benches.
+    #[arg(long, value_name = "FILE", conflicts_with = "good")]
+    suspects: Option<PathBuf>,
+    /// With --suspects: write each range's result here as
+    /// `<bad>-<good>.json` (a range whose file exists is skipped: already
+    /// bisected); `harness report --bisects DIR` lists them.
+    #[arg(long, value_name = "DIR", default_value = "reports/bisects")]
+    out_dir: PathBuf,
     #[command(flatten)]
     judging: Judging,
     /// Output format.

@@ -15,14 +15,16 @@
 //! 3. The culprit is the first bad commit; when skipped commits sit just
 //!    before it, they are named as possible culprits too.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use anyhow::Context as _;
 use serde::Serialize;
 
 use super::BisectConfig;
 use super::common::Outcome;
 use super::compare::{Scratch, past_series};
+use super::suspects::Suspect;
 use crate::history;
 use crate::judge::{Comparison, Design, PairedRow, Side, Verdict};
 use crate::render::{Document, Table};
@@ -80,8 +82,88 @@ pub struct Culprit {
     pub evidence: Vec<PairedRow>,
 }
 
-/// Runs the bisection.
+/// Runs the bisection (of one range, or of every range of a suspects
+/// file).
 pub fn bisect(c: &BisectConfig) -> anyhow::Result<Outcome> {
+    if let Some(file) = &c.suspects {
+        return bisect_suspects(c, file);
+    }
+    let found = bisect_range(c)?;
+    if let Some(out) = &c.out {
+        write_json(out, &found)?;
+    }
+    Ok(Outcome {
+        stdout: c.format.renderer().render(&document(&found)),
+        code: 0,
+    })
+}
+
+fn write_json(path: &Path, found: &Bisection) -> anyhow::Result<()> {
+    let mut text = serde_json::to_string_pretty(found)?;
+    text.push('\n');
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
+    }
+    history::write_atomic(path, text.as_bytes())?;
+    Ok(())
+}
+
+/// Bisects each range `check --suspects` wrote, over its own benches,
+/// writing `<out_dir>/<bad>-<good>.json`; a range already written is
+/// skipped, so a workflow that runs after every push bisects each step
+/// once.
+fn bisect_suspects(c: &BisectConfig, file: &Path) -> anyhow::Result<Outcome> {
+    let text = std::fs::read_to_string(file).with_context(|| file.display().to_string())?;
+    let ranges: Vec<Suspect> = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not a `harness check --suspects` file", file.display()))?;
+    let mut doc = Document::default();
+    let mut results = Vec::new();
+    for s in &ranges {
+        let short = |x: &str| x.chars().take(12).collect::<String>();
+        let path = c
+            .out_dir
+            .join(format!("{}-{}.json", short(&s.bad), short(&s.good)));
+        if path.exists() {
+            eprintln!(
+                "[bisect] {}..{}: already bisected ({})",
+                short(&s.good),
+                short(&s.bad),
+                path.display()
+            );
+            continue;
+        }
+        let filter = regex::Regex::new(&s.filter)
+            .with_context(|| format!("{}: filter {:?}", file.display(), s.filter))?;
+        let one = BisectConfig {
+            good: s.good.clone(),
+            bad: s.bad.clone(),
+            suspects: None,
+            select: Selection {
+                filter: Some(filter),
+                ..c.select.clone()
+            },
+            out: None,
+            ..c.clone()
+        };
+        let found = bisect_range(&one)?;
+        write_json(&path, &found)?;
+        let part = document(&found);
+        doc.tables.extend(part.tables);
+        doc.notes.extend(part.notes);
+        results.push(found);
+    }
+    if ranges.is_empty() {
+        doc.notes.push("no slowdown to bisect".into());
+    }
+    doc.json = serde_json::to_value(&results)?;
+    Ok(Outcome {
+        stdout: c.format.renderer().render(&doc),
+        code: 0,
+    })
+}
+
+/// Bisects `c.good..c.bad`.
+fn bisect_range(c: &BisectConfig) -> anyhow::Result<Bisection> {
     let clock = Instant::now();
     let commits = range(&c.repo, &c.good, &c.bad)?;
     let scratch = Scratch::new("bisect")?;
@@ -154,15 +236,7 @@ pub fn bisect(c: &BisectConfig) -> anyhow::Result<Outcome> {
         )?;
     }
     eprintln!("[bisect] done in {:.1}s", clock.elapsed().as_secs_f64());
-    if let Some(out) = &c.out {
-        let mut text = serde_json::to_string_pretty(&found)?;
-        text.push('\n');
-        history::write_atomic(out, text.as_bytes())?;
-    }
-    Ok(Outcome {
-        stdout: c.format.renderer().render(&document(&found)),
-        code: 0,
-    })
+    Ok(found)
 }
 
 fn setup<'a>(

@@ -80,13 +80,15 @@ on:
 
 permissions: {{}}
 
-# One comparison per pull request (a newer push cancels it). On the default
-# branch GitHub keeps one pending run per group and cancels older pending
-# ones. The history that mode: main appends to lives in this job's checkout:
-# keep it between runs (a data branch, a cache or an artefact), or check
-# judges each run against the history committed in the repository only.
+# One comparison per pull request (a newer push cancels it). Pushes to the
+# default branch each get their own group: GitHub keeps only one pending
+# run per group and cancels the others, which would drop pushes silently.
+# The history that mode: main appends to (and the bisect results beside it)
+# lives in this job's checkout: keep it between runs (a data branch, a
+# cache or an artefact), or check judges each run against the history
+# committed in the repository only.
 concurrency:
-  group: bench-${{{{ github.event.pull_request.number || github.ref }}}}
+  group: bench-${{{{ github.event.pull_request.number || github.run_id }}}}
   cancel-in-progress: ${{{{ github.event_name == 'pull_request' }}}}
 
 jobs:
@@ -100,7 +102,7 @@ jobs:
     steps:
       - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
         with:
-          fetch-depth: 0 # the base revision must be in the clone
+          fetch-depth: 0 # the PR's base, and on main the commits bisect walks
           persist-credentials: false
       - uses: {action}
         with:

@@ -204,8 +204,13 @@ pub struct CompareConfig {
 /// `harness bisect`.
 #[derive(Debug, Clone)]
 pub struct BisectConfig {
-    /// A revision where the benches were as before.
+    /// A revision where the benches were as before (unused with
+    /// `suspects`).
     pub good: String,
+    /// Bisect every range of this `check --suspects` file instead.
+    pub suspects: Option<PathBuf>,
+    /// Where each range's result goes with `suspects`.
+    pub out_dir: PathBuf,
     /// A later revision where they changed.
     pub bad: String,
     /// A folder inside the repository.

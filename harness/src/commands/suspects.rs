@@ -7,13 +7,14 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::judge::series::State;
 use crate::judge::{Context, Track};
 
 /// One range to bisect and the benches that stepped in it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Suspect {
     /// Commit of the last run before the step.
     pub good: String,

@@ -4,7 +4,9 @@
 #   HARNESS_MODE=pr    compare HARNESS_BASE (the target branch) with HEAD,
 #                      within HARNESS_BUDGET, and publish one PR comment.
 #   HARNESS_MODE=main  run the benches (HARNESS_PROFILE), append to
-#                      HARNESS_HISTORY, check the run, bisect each slowdown
+#                      HARNESS_HISTORY (or, with HARNESS_DATA_BRANCH, to
+#                      history.jsonl on that branch of origin, pushed with
+#                      GITHUB_TOKEN), check the run, bisect each slowdown
 #                      it confirms into HARNESS_BISECTS (unless
 #                      HARNESS_BISECT=false; needs the full git history),
 #                      render HARNESS_SITE.
@@ -45,10 +47,39 @@ case "$mode" in
     exit "$status"
     ;;
   main)
-    history="${HARNESS_HISTORY:-reports/history.jsonl}"
     bisects="${HARNESS_BISECTS:-reports/bisects}"
+    branch="${HARNESS_DATA_BRANCH:-}"
     status=0
-    "$harness" run --profile "$profile" --history "$history" || status=$?
+    if [ -z "$branch" ]; then
+      history="${HARNESS_HISTORY:-reports/history.jsonl}"
+      "$harness" run --profile "$profile" --history "$history" || status=$?
+    else
+      # The history lives on a data branch: this run is recorded on its own
+      # first, then appended to a fresh copy of the branch and pushed; a
+      # concurrent push makes ours fail, and we start again from the branch
+      # as it is then, so no run is lost or doubled.
+      data=.harness-data
+      history="$data/history.jsonl"
+      bisects="$data/bisects"
+      remote="${HARNESS_DATA_REMOTE:-$(git remote get-url origin)}"
+      if [ -n "${GITHUB_TOKEN:-}" ] && [[ "$remote" == https://github.com/* ]]; then
+        remote="https://x-access-token:${GITHUB_TOKEN}@${remote#https://}"
+      fi
+      fetch_data() {
+        rm -rf "$data"
+        if git ls-remote --exit-code --heads "$remote" "$branch" >/dev/null 2>&1; then
+          git clone --quiet --depth 1 --branch "$branch" "$remote" "$data"
+        else
+          git init --quiet -b "$branch" "$data" && git -C "$data" remote add origin "$remote"
+        fi
+      }
+      rm -f .harness-run.jsonl
+      "$harness" run --profile "$profile" --history .harness-run.jsonl || status=$?
+      fetch_data || { say "cannot read the data branch ${branch@Q}"; verdict 2; exit 2; }
+      if [ -s .harness-run.jsonl ]; then
+        "$harness" merge .harness-run.jsonl --history "$history" || status=2
+      fi
+    fi
     if [ "$status" -le 1 ]; then
       "$harness" check --history "$history" --suspects suspects.json || status=$?
     fi
@@ -60,6 +91,27 @@ case "$mode" in
       "$harness" bisect --suspects suspects.json --out-dir "$bisects" --profile "$profile" \
         --history "$history" --format markdown >>"$summary" \
         || say "warning: bisect did not finish; the slowdown stands, its commit is unknown"
+    fi
+    if [ -n "$branch" ] && [ -s .harness-run.jsonl ]; then
+      saved=false
+      if [ -d "$bisects" ]; then rm -rf .harness-bisects && cp -r "$bisects" .harness-bisects; fi
+      for attempt in 1 2 3 4 5; do
+        if [ "$attempt" -gt 1 ]; then
+          fetch_data || { sleep $((attempt * 2)); continue; }
+          "$harness" merge .harness-run.jsonl --history "$history" || break
+          if [ -d .harness-bisects ]; then mkdir -p "$bisects" && cp .harness-bisects/*.json "$bisects"/; fi
+        fi
+        git -C "$data" add -A
+        git -C "$data" -c user.name="bench bot" -c user.email="bench@users.noreply.github.com" \
+          commit --quiet -m "history: run of $(git rev-parse HEAD)"
+        if git -C "$data" push --quiet origin "HEAD:$branch"; then saved=true; break; fi
+        say "push to ${branch@Q} rejected (attempt $attempt): the branch moved; retrying"
+        sleep $((attempt * 2))
+      done
+      if [ "$saved" != true ]; then
+        say "could not save the run to the data branch ${branch@Q}"
+        status=2
+      fi
     fi
     # The dashboard is drawn whatever the verdict, so a regression is seen.
     "$harness" report --history "$history" --bisects "$bisects" --out "${HARNESS_SITE:-reports/site}" || {

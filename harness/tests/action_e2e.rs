@@ -80,6 +80,31 @@ fn the_action_gates_a_pull_request_and_records_the_main_branch() {
     assert!(repo.join("reports/site/index.html").is_file());
     assert_eq!(std::fs::read_to_string(&output).unwrap(), "verdict=pass\n");
 
+    // Main branch with the history on a data branch of origin: each run
+    // is appended to the branch and pushed; the checkout keeps nothing.
+    let origin = dir.path().join("origin.git");
+    git(
+        dir.path(),
+        &["init", "-q", "--bare", origin.to_str().unwrap()],
+    );
+    git(
+        &repo,
+        &["remote", "add", "origin", origin.to_str().unwrap()],
+    );
+    git(&repo, &["push", "-q", "origin", "main"]);
+    for n in 1..=2 {
+        std::fs::remove_file(&output).unwrap();
+        let main = action(&repo, "main", &output)
+            .env("HARNESS_DATA_BRANCH", "bench-data")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&main.stderr);
+        assert_eq!(main.status.code(), Some(0), "{stderr}");
+        let stored = git(&origin, &["show", "bench-data:history.jsonl"]);
+        assert_eq!(stored.lines().count(), n, "{stored}");
+    }
+    assert!(repo.join("reports/site/index.html").is_file());
+
     // A wrong mode is an error, not a silent pass.
     let bad = action(&repo, "nightly", &output).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));

@@ -82,18 +82,16 @@ permissions: {{}}
 
 # One comparison per pull request (a newer push cancels it). Pushes to the
 # default branch each get their own group: GitHub keeps only one pending
-# run per group and cancels the others, which would drop pushes silently.
-# The history that mode: main appends to (and the bisect results beside it)
-# lives in this job's checkout: keep it between runs (a data branch, a
-# cache or an artefact), or check judges each run against the history
-# committed in the repository only.
+# run per group and cancels the others, which would drop pushes silently;
+# concurrent pushes to the data branch retry instead.
 concurrency:
   group: bench-${{{{ github.event.pull_request.number || github.run_id }}}}
   cancel-in-progress: ${{{{ github.event_name == 'pull_request' }}}}
 
 jobs:
-  bench:
-    name: Benchmarks
+  pr:
+    name: Compare with the target branch
+    if: ${{{{ github.event_name == 'pull_request' }}}}
     runs-on: ubuntu-latest
     timeout-minutes: 60
     permissions:
@@ -102,12 +100,29 @@ jobs:
     steps:
       - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
         with:
-          fetch-depth: 0 # the PR's base, and on main the commits bisect walks
+          fetch-depth: 0 # the base revision must be in the clone
           persist-credentials: false
       - uses: {action}
         with:
-          mode: ${{{{ github.event_name == 'pull_request' && 'pr' || 'main' }}}}
+          mode: pr
           budget: 15m
+
+  main:
+    name: Record and judge the default branch
+    if: ${{{{ github.event_name == 'push' }}}}
+    runs-on: ubuntu-latest
+    timeout-minutes: 120
+    permissions:
+      contents: write # the history and bisect results on the bench-data branch
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+        with:
+          fetch-depth: 0 # bisect walks the commits between two runs
+          persist-credentials: false
+      - uses: {action}
+        with:
+          mode: main
+          data-branch: bench-data
 "#
     )
 }

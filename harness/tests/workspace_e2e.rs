@@ -572,3 +572,24 @@ fn compare_measures_all_three_suites_of_a_workspace_and_flags_each_change() {
         "{report:#}"
     );
 }
+
+/// A fixed CI matrix with more shards than the selection has targets: the
+/// empty shard succeeds with nothing to run and appends nothing.
+#[test]
+fn a_shard_with_no_target_succeeds_and_appends_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    let path = tool_path(dir.path());
+    harness(&ws)
+        .env("PATH", &path)
+        .args(["run", "-p", "beta", "--suite", "heap", "--shard", "2/2"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "shard 2/2 has no bench target (1 in all for 2 shards)",
+        ))
+        .stdout(predicate::str::contains(
+            "nothing measured: no run appended",
+        ));
+    assert!(!ws.join("reports/history.jsonl").exists());
+}

@@ -30,6 +30,7 @@ pub fn run(c: &RunConfig) -> anyhow::Result<Outcome> {
     }
     let measured = measure(&plan, true, clock)?;
     let mut text = String::new();
+    let nothing = measured.measurements.is_empty() && measured.failures.is_empty();
     if !measured.measurements.is_empty() {
         let mut run = new_run(&c.workspace, &c.profile.name, measured.measurements);
         run.failures = measured
@@ -49,6 +50,9 @@ pub fn run(c: &RunConfig) -> anyhow::Result<Outcome> {
         ));
     }
     eprintln!("[harness] done in {:.1}s", clock.elapsed().as_secs_f64());
+    if nothing {
+        text.push_str("nothing measured: no run appended\n");
+    }
     if measured.failures.is_empty() {
         return Ok(Outcome::ok(text));
     }

@@ -260,24 +260,26 @@ fn a_gate_for_a_bench_measured_before_but_not_now_is_only_noted() {
 fn suspects_name_the_range_of_a_step_confirmed_at_this_run() {
     let dir = tempfile::tempdir().unwrap();
     let slow = |id: &str, seed| run(id, "cpu-a", vec![wall("ntu/observe/w5", 110.0, seed)]);
+    let out = dir.path().join("suspects.json");
+    // Judges `judged` against `runs` with --suspects; returns the file.
+    let suspects = |runs: &[serde_json::Value], judged: &serde_json::Value| {
+        let hist = write_history(dir.path(), runs);
+        let file = write_run(dir.path(), "run.json", judged);
+        harness(dir.path())
+            .args(["check", "--run"])
+            .arg(&file)
+            .arg("--history")
+            .arg(&hist)
+            .arg("--suspects")
+            .arg(&out)
+            .assert()
+            .code(1);
+        serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&out).unwrap()).unwrap()
+    };
     let mut runs = stable_history(12);
     runs.push(slow("s1", 98));
-    let hist = write_history(dir.path(), &runs);
-    let file = write_run(dir.path(), "run.json", &slow("s2", 99));
-    let out = dir.path().join("suspects.json");
-    harness(dir.path())
-        .args(["check", "--run"])
-        .arg(&file)
-        .arg("--history")
-        .arg(&hist)
-        .arg("--suspects")
-        .arg(&out)
-        .assert()
-        .code(1);
-    let found: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(
-        found,
+        suspects(&runs, &slow("s2", 99)),
         serde_json::json!([{
             "good": commit_of("r11"),
             "bad": commit_of("s1"),
@@ -285,19 +287,7 @@ fn suspects_name_the_range_of_a_step_confirmed_at_this_run() {
             "filter": "^(?:ntu/observe/w5)$",
         }])
     );
-
     // Later runs of the open regression: nothing new to bisect.
     runs.push(slow("s2", 99));
-    let hist = write_history(dir.path(), &runs);
-    let file = write_run(dir.path(), "run.json", &slow("s3", 97));
-    harness(dir.path())
-        .args(["check", "--run"])
-        .arg(&file)
-        .arg("--history")
-        .arg(&hist)
-        .arg("--suspects")
-        .arg(&out)
-        .assert()
-        .code(1);
-    assert_eq!(std::fs::read_to_string(&out).unwrap().trim(), "[]");
+    assert_eq!(suspects(&runs, &slow("s3", 97)), serde_json::json!([]));
 }

@@ -30,7 +30,8 @@ pub fn run(c: &RunConfig) -> anyhow::Result<Outcome> {
     }
     let measured = measure(&plan, true, clock)?;
     let mut text = String::new();
-    let nothing = measured.measurements.is_empty() && measured.failures.is_empty();
+    let measured_any = !measured.measurements.is_empty();
+    let nothing = !measured_any && measured.failures.is_empty();
     if !measured.measurements.is_empty() {
         let mut run = new_run(&c.workspace, &c.profile.name, measured.measurements);
         run.failures = measured
@@ -59,10 +60,17 @@ pub fn run(c: &RunConfig) -> anyhow::Result<Outcome> {
     for f in &measured.failures {
         text.push_str(&format!("FAILED {}: {}\n", f.job, f.message));
     }
-    text.push_str(&format!(
-        "{} bench target(s) failed; the others' results are recorded\n",
-        measured.failures.len()
-    ));
+    text.push_str(&if !measured_any {
+        format!(
+            "{} bench target(s) failed and none measured anything: no run appended\n",
+            measured.failures.len()
+        )
+    } else {
+        format!(
+            "{} bench target(s) failed; the others' results are recorded\n",
+            measured.failures.len()
+        )
+    });
     Ok(Outcome {
         stdout: text,
         code: 2,

@@ -374,8 +374,13 @@ fn run_job(
                 side.name, side.tree.rev, f.job, f.message
             );
             eprintln!("[harness] {w}");
-            warnings.push(w);
-            failed.push((side.name.clone(), f.job));
+            // Once per side and target: later rounds fail the same way
+            // (only a thread id differs) and would repeat the warning.
+            let key = (side.name.clone(), f.job);
+            if !failed.contains(&key) {
+                warnings.push(w);
+                failed.push(key);
+            }
             Vec::new()
         }
     }

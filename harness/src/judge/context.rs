@@ -11,7 +11,7 @@ use super::outliers::machine_outliers;
 use super::series::{Kind, Params, Point, Walker, against_baseline, walk};
 use crate::accepted::{Acceptance, Accepted};
 use crate::model::{BenchId, Metric, Run, Unit};
-use crate::stats::fdr::bh_threshold;
+use crate::stats::fdr::bh_threshold_after;
 use crate::targets::Targets;
 
 /// Everything a judgement depends on.
@@ -164,6 +164,7 @@ fn walk_together(
     resets: &[Option<usize>],
     runs: usize,
     alpha: f64,
+    open_fails: bool,
     m: usize,
     params: &Params,
 ) -> Vec<Option<Vec<Point>>> {
@@ -182,6 +183,7 @@ fn walk_together(
     for r in 0..runs {
         let mut here = Vec::new();
         let mut scores = Vec::new();
+        let mut open = 0;
         for (j, slot) in walkers.iter_mut().enumerate() {
             let Some((w, next)) = slot else { continue };
             if tracks[j].runs.get(*next) != Some(&r) {
@@ -190,9 +192,10 @@ fn walk_together(
             if let Some(score) = w.propose(*next) {
                 scores.push(score);
             }
+            open += usize::from(open_fails && w.open_slowdown(*next));
             here.push(j);
         }
-        let threshold = bh_threshold(&scores, alpha, m);
+        let threshold = bh_threshold_after(&scores, alpha, m, open);
         for j in here {
             if let Some((w, next)) = walkers[j].as_mut() {
                 w.commit(*next, threshold);
@@ -283,6 +286,7 @@ pub fn tracks(ctx: &Context) -> Vec<Track> {
         &resets,
         ctx.runs.len(),
         ctx.settings.alpha,
+        ctx.settings.open_fails,
         m,
         &params,
     );

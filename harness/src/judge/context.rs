@@ -314,6 +314,9 @@ pub fn tracks(ctx: &Context) -> Vec<Track> {
 mod tests {
     use super::*;
     use crate::dashboard::synthetic::{Spec, commits, runs};
+    use crate::judge::series::State;
+    use crate::model::Measurement;
+    use crate::stats::rng::Rng;
 
     fn history() -> Vec<Run> {
         let s = Spec {
@@ -348,5 +351,70 @@ mod tests {
         let ctx = Context::select(all, Some(judged), Settings::default()).unwrap();
         assert_eq!(ctx.runs.len(), 6);
         assert_eq!(ctx.judged().run_id, ctx.runs[5].run_id);
+    }
+
+    /// Runs whose noisy series `a/x/0`, `b/x/1` take `values[s][r]`.
+    fn two_series(values: [&[f64]; 2]) -> Vec<Run> {
+        let mut all = history();
+        all.truncate(1);
+        let template = all.pop().expect("a run");
+        (0..values[0].len())
+            .map(|r| {
+                let mut run = template.clone();
+                run.run_id = format!("r{r:02}");
+                run.measurements = (0..2)
+                    .map(|s| {
+                        let id = BenchId::parse(&format!("{}/x/{s}", ["a", "b"][s])).unwrap();
+                        Measurement::point(id, Metric::WallTime, values[s][r], "criterion").unwrap()
+                    })
+                    .collect();
+                run
+            })
+            .collect()
+    }
+
+    /// Whether series `b/x/1` is confirmed as a slowdown at some run. The
+    /// budget is small enough that significance, not the minimum effect,
+    /// decides.
+    fn b_caught(a: &[f64], b: &[f64]) -> bool {
+        let settings = Settings {
+            alpha: 1e-4,
+            ..Settings::default()
+        };
+        let ctx = Context::select(two_series([a, b]), None, settings).unwrap();
+        let t = tracks(&ctx);
+        t[1].points.iter().any(|p| p.state == State::Regressed)
+    }
+
+    /// A slowdown already open in the run is a rejection of it: another
+    /// series' step that the Bonferroni share alone would miss is then
+    /// confirmed (the step-up's second level), and no step is ever missed
+    /// because of it.
+    #[test]
+    fn an_open_slowdown_elsewhere_lowers_the_bar_and_never_raises_it() {
+        let mut rng = Rng::new(11);
+        let noise: Vec<f64> = (0..25).map(|_| 0.02 * rng.normal()).collect();
+        let flat: Vec<f64> = (0..25)
+            .map(|r| 100.0 * (1.0 + 0.02 * ((r % 3) as f64 - 1.0)))
+            .collect();
+        // `a` slows by half at run 18: confirmed at once, then open.
+        let stepped: Vec<f64> = flat
+            .iter()
+            .enumerate()
+            .map(|(r, v)| if r >= 18 { v * 1.5 } else { *v })
+            .collect();
+        let mut helped = 0;
+        for x in 0..150 {
+            let size = x as f64 * 0.001;
+            let b: Vec<f64> = noise
+                .iter()
+                .enumerate()
+                .map(|(r, e)| 100.0 * (e + if r >= 20 { size } else { 0.0 }).exp())
+                .collect();
+            let (alone, with_open) = (b_caught(&flat, &b), b_caught(&stepped, &b));
+            assert!(with_open || !alone, "step {size}: caught alone only");
+            helped += usize::from(with_open && !alone);
+        }
+        assert!(helped > 0, "no step was helped by the open slowdown");
     }
 }

@@ -338,6 +338,9 @@ impl<'a> Walker<'a> {
                 });
                 w.describe(&mut pt, &c.r, w.y[i], &d);
                 pt.first = true;
+                if c.up && threshold > w.p.alpha {
+                    pt.alpha = Some(threshold);
+                }
                 let cand = self.stretch.split_off(self.stretch.len() - c.e.replicates);
                 pt.since = Some(cand[0]);
                 self.open = Some(Open {

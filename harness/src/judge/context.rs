@@ -156,7 +156,7 @@ fn kind_of(metric: &Metric, values: &[f64]) -> Kind {
 /// proposing a slowdown share the whole-run budget by the
 /// Benjamini–Hochberg step-up ([`bh_threshold_after`]), with the series
 /// whose slowdown is still open counted as already rejected when an open
-/// slowdown fails the check (`open_fails`). Several series slowing down
+/// slowdown fails the check ([`Settings::open_fails`]). Several series slowing down
 /// at once are each held to a looser threshold than one alone, while a
 /// run of identical code still fails with probability at most α (the
 /// derivation is in the `budget` module). `None` for exact tracks.
@@ -165,8 +165,7 @@ fn walk_together(
     skips: &[Vec<bool>],
     resets: &[Option<usize>],
     runs: usize,
-    alpha: f64,
-    open_fails: bool,
+    settings: &Settings,
     m: usize,
     params: &Params,
 ) -> Vec<Option<Vec<Point>>> {
@@ -194,10 +193,10 @@ fn walk_together(
             if let Some(score) = w.propose(*next) {
                 scores.push(score);
             }
-            open += usize::from(open_fails && w.open_slowdown(*next));
+            open += usize::from(settings.open_fails && w.open_slowdown(*next));
             here.push(j);
         }
-        let threshold = bh_threshold_after(&scores, alpha, m, open);
+        let threshold = bh_threshold_after(&scores, settings.alpha, m, open);
         for j in here {
             if let Some((w, next)) = walkers[j].as_mut() {
                 w.commit(*next, threshold);
@@ -287,8 +286,7 @@ pub fn tracks(ctx: &Context) -> Vec<Track> {
         &skips,
         &resets,
         ctx.runs.len(),
-        ctx.settings.alpha,
-        ctx.settings.open_fails,
+        &ctx.settings,
         m,
         &params,
     );

@@ -235,7 +235,7 @@ pub fn document(report: &Report) -> Document {
         .map(|w| format!("warning: {w}"))
         .collect();
     notes.push(format!(
-        "judged: {} noisy series against the run-to-run variation of their history, each at α = {:.1e} (whole-run budget {:.1}%){}",
+        "judged: {} noisy series against the run-to-run variation of their history, each at α = {:.1e} alone, more when several slow down at once (whole-run budget {:.1}%){}",
         report.series,
         report.alpha_per_series,
         report.alpha * 100.0,

@@ -11,7 +11,7 @@ use super::outliers::machine_outliers;
 use super::series::{Kind, Params, Point, Walker, against_baseline, walk};
 use crate::accepted::{Acceptance, Accepted};
 use crate::model::{BenchId, Metric, Run, Unit};
-use crate::stats::fdr::bh_threshold;
+use crate::stats::fdr::bh_threshold_after;
 use crate::targets::Targets;
 
 /// Everything a judgement depends on.
@@ -154,16 +154,18 @@ fn kind_of(metric: &Metric, values: &[f64]) -> Kind {
 
 /// Walks the noisy tracks run by run together: at each run, the series
 /// proposing a slowdown share the whole-run budget by the
-/// Benjamini–Hochberg step-up ([`bh_threshold`]), so several series
-/// slowing down at once are each held to a looser threshold than one
-/// alone, while a run of identical code still fails with probability at
-/// most α. `None` for exact tracks.
+/// Benjamini–Hochberg step-up ([`bh_threshold_after`]), with the series
+/// whose slowdown is still open counted as already rejected when an open
+/// slowdown fails the check ([`Settings::open_fails`]). Several series slowing down
+/// at once are each held to a looser threshold than one alone, while a
+/// run of identical code still fails with probability at most α (the
+/// derivation is in the `budget` module). `None` for exact tracks.
 fn walk_together(
     tracks: &[Track],
     skips: &[Vec<bool>],
     resets: &[Option<usize>],
     runs: usize,
-    alpha: f64,
+    settings: &Settings,
     m: usize,
     params: &Params,
 ) -> Vec<Option<Vec<Point>>> {
@@ -182,6 +184,7 @@ fn walk_together(
     for r in 0..runs {
         let mut here = Vec::new();
         let mut scores = Vec::new();
+        let mut open = 0;
         for (j, slot) in walkers.iter_mut().enumerate() {
             let Some((w, next)) = slot else { continue };
             if tracks[j].runs.get(*next) != Some(&r) {
@@ -190,9 +193,10 @@ fn walk_together(
             if let Some(score) = w.propose(*next) {
                 scores.push(score);
             }
+            open += usize::from(settings.open_fails && w.open_slowdown(*next));
             here.push(j);
         }
-        let threshold = bh_threshold(&scores, alpha, m);
+        let threshold = bh_threshold_after(&scores, settings.alpha, m, open);
         for j in here {
             if let Some((w, next)) = walkers[j].as_mut() {
                 w.commit(*next, threshold);
@@ -282,7 +286,7 @@ pub fn tracks(ctx: &Context) -> Vec<Track> {
         &skips,
         &resets,
         ctx.runs.len(),
-        ctx.settings.alpha,
+        &ctx.settings,
         m,
         &params,
     );
@@ -307,42 +311,4 @@ pub fn tracks(ctx: &Context) -> Vec<Track> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::dashboard::synthetic::{Spec, commits, runs};
-
-    fn history() -> Vec<Run> {
-        let s = Spec {
-            runs: 12,
-            benches: 2,
-            seed: 3,
-            step: 0.0,
-        };
-        runs(&s, &commits(&s))
-    }
-
-    #[test]
-    fn mixed_profiles_are_never_judged_together() {
-        let mut all = history();
-        for r in all.iter_mut().step_by(3) {
-            r.profile = "full".into();
-        }
-        let ctx = Context::select(all.clone(), None, Settings::default()).unwrap();
-        assert!(ctx.runs.iter().all(|r| r.profile == "quick"));
-        assert_eq!((ctx.runs.len(), ctx.left_out), (8, 4));
-        // A full-profile run is judged by the full-profile runs before it.
-        let judged = all[9].clone();
-        let ctx = Context::select(all, Some(judged), Settings::default()).unwrap();
-        assert!(ctx.runs.iter().all(|r| r.profile == "full"));
-        assert_eq!(ctx.runs.len(), 4);
-    }
-
-    #[test]
-    fn a_run_in_the_history_is_judged_by_the_runs_before_it() {
-        let all = history();
-        let judged = all[5].clone();
-        let ctx = Context::select(all, Some(judged), Settings::default()).unwrap();
-        assert_eq!(ctx.runs.len(), 6);
-        assert_eq!(ctx.judged().run_id, ctx.runs[5].run_id);
-    }
-}
+mod tests;

@@ -100,7 +100,13 @@ fn row(ctx: &Context, t: &Track, m: &Measurement, alpha: f64) -> Row {
     let since = since.unwrap_or_default();
     let evidence = match (t.kind, pt.p, pt.threshold) {
         (Kind::Exact, _, Some(th)) => format!("noise threshold {:.2}%", th * 100.0),
-        (_, Some(p), _) => format!("p={p:.2e}, α={:.1e}, {} reference runs", alpha, pt.runs),
+        (_, Some(p), _) => match pt.alpha {
+            Some(shared) => format!(
+                "p={p:.2e}, α={shared:.1e} shared with the series slowing at this run, {} reference runs",
+                pt.runs
+            ),
+            None => format!("p={p:.2e}, α={alpha:.1e}, {} reference runs", pt.runs),
+        },
         _ => String::new(),
     };
     match pt.state {

@@ -128,6 +128,11 @@ pub struct Point {
     /// Degrees of freedom of `sigma`.
     #[serde(skip)]
     pub df: Option<f64>,
+    /// This series' share of the run's budget when a slowdown was
+    /// confirmed at more than its Bonferroni share (several series
+    /// slowing at the same run); `p` met it times its length's weight.
+    #[serde(skip)]
+    pub alpha: Option<f64>,
 }
 
 impl Point {
@@ -144,6 +149,7 @@ impl Point {
             runs: 0,
             threshold: None,
             df: None,
+            alpha: None,
         }
     }
 }

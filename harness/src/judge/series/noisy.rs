@@ -313,6 +313,14 @@ impl<'a> Walker<'a> {
         score
     }
 
+    /// Whether run `i`, once proposed, is part of a slowdown confirmed at
+    /// an earlier run and still open (already a rejection of this run).
+    pub(crate) fn open_slowdown(&self, i: usize) -> bool {
+        self.out
+            .get(i)
+            .is_some_and(|pt| pt.state == State::Regressed && !pt.first)
+    }
+
     /// Finishes run `i`: a slowdown whose score is at most `threshold` is
     /// confirmed; speed-ups are confirmed at the series' own α.
     pub(crate) fn commit(&mut self, i: usize, threshold: f64) {
@@ -330,6 +338,9 @@ impl<'a> Walker<'a> {
                 });
                 w.describe(&mut pt, &c.r, w.y[i], &d);
                 pt.first = true;
+                if c.up && threshold > w.p.alpha {
+                    pt.alpha = Some(threshold);
+                }
                 let cand = self.stretch.split_off(self.stretch.len() - c.e.replicates);
                 pt.since = Some(cand[0]);
                 self.open = Some(Open {

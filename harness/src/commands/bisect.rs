@@ -439,7 +439,7 @@ fn score(rows: &[PairedRow], changed: &[PairedRow]) -> Option<f64> {
 }
 
 fn pct(x: Option<f64>) -> String {
-    x.map_or("-".into(), |x| format!("{:+.1}%", (x - 1.0) * 100.0))
+    x.map_or("-".into(), crate::judge::pct)
 }
 
 /// The bisection as tables.

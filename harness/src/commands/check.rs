@@ -8,7 +8,7 @@ use super::CheckConfig;
 use super::baseline::{baseline_path, load_baseline};
 use super::common::{Outcome, history_runs, load_history_with, read_run_file};
 use crate::accepted::Accepted;
-use crate::judge::{self, Context, Report, show};
+use crate::judge::{self, Context, Report, pct, show};
 use crate::model::Run;
 use crate::render::{Document, Table};
 use crate::targets::Targets;
@@ -145,10 +145,6 @@ pub fn context(
             .push("the run has no git commit (recorded outside a repository)".into());
     }
     Ok(Some(ctx))
-}
-
-fn pct(x: f64) -> String {
-    format!("{:+.1}%", (x - 1.0) * 100.0)
 }
 
 /// The report as tables.

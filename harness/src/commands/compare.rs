@@ -10,7 +10,7 @@ use anyhow::Context;
 use super::CompareConfig;
 use super::common::{Outcome, load_history};
 use crate::history;
-use crate::judge::{Comparison, Design, show};
+use crate::judge::{Comparison, Design, pct, show};
 use crate::render::{Document, Table};
 use crate::runner::pairing::{Checkout, Setup, paired};
 
@@ -109,10 +109,6 @@ pub fn compare(c: &CompareConfig) -> anyhow::Result<Outcome> {
         stdout: c.format.renderer().render(&document(&report)),
         code: u8::from(report.failed()),
     })
-}
-
-fn pct(x: f64) -> String {
-    format!("{:+.1}%", (x - 1.0) * 100.0)
 }
 
 /// The comparison as tables.

@@ -33,7 +33,7 @@ pub use gates::{apply_gates, judge_complexity, statistic};
 pub use outliers::machine_outliers;
 pub use paired::{PairedRow, Pairs, judge_pairs, pair_rounds};
 pub use report::{Report, judge, judge_tracks};
-pub use verdict::{Change, ComplexityRow, Row, Verdict, show};
+pub use verdict::{Change, ComplexityRow, Row, Verdict, pct, show};
 
 use crate::model::Measurement;
 

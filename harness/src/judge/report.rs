@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::context::{Context, Track, tracks};
 use super::gates::{apply_gates, judge_complexity};
 use super::series::{Kind, State};
-use super::verdict::{ComplexityRow, Row, Verdict};
+use super::verdict::{ComplexityRow, Row, Verdict, pct};
 use crate::model::{BenchId, Measurement, Metric};
 
 /// The result of judging one run.
@@ -58,10 +58,6 @@ impl Report {
 /// Judges the context's run.
 pub fn judge(ctx: &Context) -> Report {
     judge_tracks(ctx, &tracks(ctx))
-}
-
-fn pct(x: f64) -> String {
-    format!("{:+.1}%", (x - 1.0) * 100.0)
 }
 
 /// The row of one series at the judged run.

@@ -124,6 +124,12 @@ pub struct ComplexityRow {
     pub why: String,
 }
 
+/// A new/old ratio as a signed percentage change (`1.053` → `+5.3%`), as
+/// every view prints it.
+pub fn pct(ratio: f64) -> String {
+    format!("{:+.1}%", (ratio - 1.0) * 100.0)
+}
+
 /// Formats a value in its unit, with a sensible precision.
 pub fn show(value: f64, unit: Unit) -> String {
     let digits = if value.abs() >= 100.0 {

@@ -10,7 +10,7 @@
 
 use super::escape::{clip, code_span, text, url, url_path};
 use super::layout::{Section, fit};
-use crate::judge::{Comparison, PairedRow, Report, Row, Verdict, show};
+use crate::judge::{Comparison, PairedRow, Report, Row, Verdict, pct, show};
 
 /// Hidden first line that identifies the harness's comment.
 pub const MARKER: &str = "<!-- bizra-harness -->";
@@ -92,10 +92,6 @@ impl Summary {
     pub fn failed(&self) -> bool {
         self.entries.iter().any(|e| e.verdict.fails())
     }
-}
-
-fn pct(x: f64) -> String {
-    format!("{:+.1}%", (x - 1.0) * 100.0)
 }
 
 /// A commit id cut to 10 characters, as plain text.

@@ -1,7 +1,7 @@
 //! The NTU itself: observation, detection and convergence.
 
 use super::window::Window;
-use super::{NtuConfig, NtuError, Weights, entropy};
+use super::{NtuConfig, NtuError, Weights, entropy, exp};
 
 /// First components of the L2-normalised class embeddings: LOW `[0.1, 0.2,
 /// 0.7]`, MEDIUM `[0.4, 0.4, 0.2]`, HIGH `[0.8, 0.1, 0.1]`, each
@@ -213,7 +213,7 @@ impl Ntu {
             0.5
         } else {
             let (variance, trend) = w.variance_and_trend();
-            0.7 * (-4.0 * variance).exp() + 0.3 * trend
+            0.7 * exp::exp_unit_interval(-4.0 * variance) + 0.3 * trend
         };
         let Weights { alpha, beta, gamma } = self.params().weights;
         let belief = alpha * temporal + beta * class_prior(v) + gamma * previous;

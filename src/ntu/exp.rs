@@ -1,4 +1,4 @@
-//! `exp(x)` for the temporal term's `x = -4 * variance` in [-1, 0].
+//! `exp(-4 * variance)`, the temporal term, for a variance in [0, 1/4].
 //!
 //! A window of values in [0, 1] has a variance of at most 1/4, so the
 //! exponent never leaves [-1, 0]. There the libm call spends half its
@@ -37,18 +37,21 @@ const STEPS: [f64; 17] = [
 /// the low bits of the sum.
 const ROUNDER: f64 = 4_503_599_627_370_496.0;
 
-/// `exp(x)`, by the table and polynomial for `x` in [-1, 0], else libm.
+/// `exp(-4 * variance)`, by the table and polynomial for a variance in
+/// [0, 1/4] (slightly beyond, up to 0.2578), else libm.
 #[inline]
-pub(crate) fn exp_unit_interval(x: f64) -> f64 {
-    // y = 16 |x| is exact (a power-of-two scaling) and in [0, 16].
-    let y = x * -16.0;
+pub(crate) fn exp_minus_4x(variance: f64) -> f64 {
+    // y = -16 * (-4 * variance) = 16 |exponent|, exact (a power-of-two
+    // scaling) and in [0, 16].
+    let y = variance * 64.0;
     let rounded = y + ROUNDER;
     let j = rounded.to_bits().wrapping_sub(ROUNDER.to_bits()) as usize;
-    // `get` refuses x < -1.03 (j > 16), NaN, infinities and the x > 0 that
-    // round below 2^52 (a huge j from the wrapped subtraction). The tiny
-    // x > 0 that give j = 0 have r = x, where the polynomial holds too.
+    // `get` refuses a variance beyond 0.2578 (j > 16), NaN, infinities
+    // and the negative ones that round below 2^52 (a huge j from the
+    // wrapped subtraction). The tiny negative ones that give j = 0 have
+    // r = -4 * variance, where the polynomial holds too.
     let Some(&step) = STEPS.get(j) else {
-        return x.exp();
+        return libm_exp(-4.0 * variance);
     };
     // j - y is exact (Sterbenz: y lies within [j/2, 2j] for j >= 1, and is
     // y itself for j = 0), and so is the division by 16: |r| <= 1/32.
@@ -62,6 +65,14 @@ pub(crate) fn exp_unit_interval(x: f64) -> f64 {
     let p = p * r + 1.0;
     let p = p * r + 1.0;
     step * p
+}
+
+/// The libm call, out of line and cold, so that callers keep their values
+/// in registers on the table path.
+#[cold]
+#[inline(never)]
+fn libm_exp(x: f64) -> f64 {
+    x.exp()
 }
 
 #[cfg(test)]
@@ -85,25 +96,26 @@ mod tests {
         let mut worst = 0;
         for i in 0..=200_000u32 {
             let x = -f64::from(i) / 200_000.0;
-            worst = worst.max(ulps(exp_unit_interval(x), x.exp()));
+            worst = worst.max(ulps(exp_minus_4x(x / -4.0), x.exp()));
         }
         // Step edges, where |r| is largest, and the ends.
         for j in 0..=16 {
             for d in [-1.0 / 32.0, 1.0 / 32.0] {
                 let x = (-f64::from(j) / 16.0 + d / 16.0).clamp(-1.0, 0.0);
-                worst = worst.max(ulps(exp_unit_interval(x), x.exp()));
+                worst = worst.max(ulps(exp_minus_4x(x / -4.0), x.exp()));
             }
         }
         assert!(worst <= 3, "worst {worst} ulps");
-        assert_eq!(exp_unit_interval(0.0), 1.0);
-        assert_eq!(exp_unit_interval(-0.0), 1.0);
+        assert_eq!(exp_minus_4x(0.0), 1.0);
+        assert_eq!(exp_minus_4x(-0.0), 1.0);
     }
 
     #[test]
     fn outside_the_interval_is_libm() {
-        for x in [0.5, 1e-300, -1.5, -700.0, 3.0, f64::INFINITY, f64::NEG_INFINITY] {
-            assert_eq!(exp_unit_interval(x).to_bits(), x.exp().to_bits(), "{x}");
+        for v in [-0.125, -1e-300, 0.375, 175.0, -0.75, f64::INFINITY, f64::NEG_INFINITY] {
+            let want = (-4.0 * v).exp();
+            assert_eq!(exp_minus_4x(v).to_bits(), want.to_bits(), "{v}");
         }
-        assert!(exp_unit_interval(f64::NAN).is_nan());
+        assert!(exp_minus_4x(f64::NAN).is_nan());
     }
 }

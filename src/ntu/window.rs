@@ -145,8 +145,15 @@ impl Window {
     /// (the same bits), sharing their common steps.
     #[inline]
     pub fn variance_and_trend(&self) -> (f64, f64) {
+        self.variance_and_trend_at(scale_exponent(self.values.len()))
+    }
+
+    /// [`variance_and_trend`](Self::variance_and_trend) given the scale's
+    /// exponent.
+    #[inline]
+    fn variance_and_trend_at(&self, exponent: u32) -> (f64, f64) {
         debug_assert!(self.len >= 2);
-        let inverse = inverse_scale_for(self.values.len());
+        let inverse = f64::from_bits(u64::from(1023 - exponent) << 52);
         let n = f64::from(self.len);
         let mean = Self::mean_of(self.sum, inverse, n);
         let variance = (Self::mean_of(self.sum_sq, inverse, n) - mean * mean).max(0.0);
@@ -168,41 +175,60 @@ impl Window {
     /// when the window is full.
     #[inline]
     pub fn push(&mut self, x: f64) {
+        self.push_at(x, scale_exponent(self.values.len()));
+    }
+
+    /// [`push`](Self::push), then [`variance_and_trend`](Self::variance_and_trend)
+    /// when the window holds two values or more, sharing the scale.
+    #[inline]
+    pub fn push_then_stats(&mut self, x: f64) -> Option<(f64, f64)> {
+        let exponent = scale_exponent(self.values.len());
+        self.push_at(x, exponent);
+        (self.len >= 2).then(|| self.variance_and_trend_at(exponent))
+    }
+
+    /// [`push`](Self::push) given the scale's exponent.
+    #[inline]
+    fn push_at(&mut self, x: f64, exponent: u32) {
         debug_assert!((0.0..=1.0).contains(&x));
         // -0.0 becomes 0.0, so that bit patterns order the values.
         let x = x + 0.0;
-        let scale = self.scale();
+        let scale = f64::from_bits(u64::from(1023 + exponent) << 52);
         // x in [0, 1] and a power-of-two scale: the product is exact and
         // at most 2^52.
         let fixed = |v: f64| to_fixed(v * scale);
         let cap = self.values.len();
         let len = self.len as usize;
         let start = self.start as usize;
-        let full = len == cap;
-        let at = if full {
+        if len == cap {
+            // Full (the usual case): the new value takes the oldest one's
+            // slot, and the pair (oldest, next) gives way to (newest
+            // before this one, x).
             let old = self.values[start];
             let next_slot = if start + 1 == cap { 0 } else { start + 1 };
+            let last_slot = if start == 0 { cap - 1 } else { start - 1 };
+            // A window of one holds no pair.
             if cap >= 2 {
-                self.sign_sum -= sign_of_rise(old, self.values[next_slot]);
+                self.sign_sum += sign_of_rise(self.values[last_slot], x)
+                    - sign_of_rise(old, self.values[next_slot]);
             }
-            self.sum -= fixed(old);
-            self.sum_sq -= fixed(old * old);
-            self.bins[bin_of(old)] -= 1;
+            self.values[start] = x;
             self.start = next_slot as u32;
-            // The new value takes the oldest one's slot.
-            start
+            // The sums include `old`: no underflow.
+            self.sum = self.sum - fixed(old) + fixed(x);
+            self.sum_sq = self.sum_sq - fixed(old * old) + fixed(x * x);
+            self.bins[bin_of(old)] -= 1;
         } else {
+            let at = self.slot(len);
+            if len >= 1 {
+                let last_slot = if at == 0 { cap - 1 } else { at - 1 };
+                self.sign_sum += sign_of_rise(self.values[last_slot], x);
+            }
+            self.values[at] = x;
             self.len += 1;
-            self.slot(len)
-        };
-        // The newest value before this one, if it is still in the window.
-        if len > usize::from(full) {
-            let last_slot = if at == 0 { cap - 1 } else { at - 1 };
-            self.sign_sum += sign_of_rise(self.values[last_slot], x);
+            self.sum += fixed(x);
+            self.sum_sq += fixed(x * x);
         }
-        self.values[at] = x;
-        self.sum += fixed(x);
-        self.sum_sq += fixed(x * x);
         self.bins[bin_of(x)] += 1;
     }
 

@@ -157,6 +157,19 @@ fn handle_message(input: (GossipEngine, Vec<u8>)) -> (GossipEngine, Vec<u8>) {
     (engine, wire)
 }
 
+// 64 signed PINGs from 8 known senders in one batch: the batched
+// signature check, with each sender's key decoded once.
+#[library_benchmark]
+#[bench::_64(setup = inputs::gossip::receiver_and_batch, teardown = discard)]
+fn handle_batch(input: (GossipEngine, Vec<Vec<u8>>)) -> (GossipEngine, Vec<Vec<u8>>) {
+    let (mut engine, wires) = input;
+    let refs: Vec<&[u8]> = wires.iter().map(Vec::as_slice).collect();
+    let handled = engine.handle_batch(black_box(&refs), inputs::gossip::T0);
+    assert!(handled.iter().all(Result::is_ok), "all accepted");
+    black_box(handled);
+    (engine, wires)
+}
+
 /// A table of `n` peers and the id of one of them.
 fn table_and_id(n: usize) -> (PeerTable, String) {
     (inputs::gossip::table(n, 1), format!("node-{}", n / 2))
@@ -246,6 +259,7 @@ library_benchmark_group!(
         binary_decode,
         verify,
         handle_message,
+        handle_batch,
         peer_lookup,
         health_check
     ]

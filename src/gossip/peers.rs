@@ -2,10 +2,12 @@
 //! set for sampling, the five most recently seen peers for piggyback, and
 //! the health deadlines (see [`super::wheel`]).
 
+use std::borrow::Cow;
 use std::hash::{BuildHasher, RandomState};
 
 use hashbrown::HashTable;
 
+use super::address;
 use super::health::{Timeouts, Transition, next_due, rule};
 use super::message::PeerUpdate;
 use super::time::UnixMicros;
@@ -41,11 +43,20 @@ pub(crate) struct Peer {
     /// Where its id starts in the chunk's text; the address follows the
     /// id and ends where the next peer's text starts (or the text ends).
     text_start: u32,
-    /// Bytes of the text that are the id.
+    /// Bytes of the text that are the id, with [`PACKED`] set when the
+    /// address is stored packed (see [`address`]).
     id_len: u32,
 }
 
+/// The flag of [`Peer::id_len`] for a packed address.
+const PACKED: u32 = 1 << 31;
+
 impl Peer {
+    /// Bytes of the text that are the id.
+    fn id_len(&self) -> usize {
+        (self.id_len & !PACKED) as usize
+    }
+
     /// What we believe about the peer.
     pub(crate) fn state(&self) -> NodeState {
         match self.slot {
@@ -88,7 +99,7 @@ impl Chunk {
 
     /// The id of the peer at `k`.
     fn id(&self, k: usize) -> &str {
-        &self.text(k)[..self.peers[k].id_len as usize]
+        &self.text(k)[..self.peers[k].id_len()]
     }
 
     /// Whether the id of the peer at `k` is `id` (a byte comparison: no
@@ -96,12 +107,18 @@ impl Chunk {
     fn id_is(&self, k: usize, id: &str) -> bool {
         let p = &self.peers[k];
         let start = p.text_start as usize;
-        self.text.as_bytes().get(start..start + p.id_len as usize) == Some(id.as_bytes())
+        self.text.as_bytes().get(start..start + p.id_len()) == Some(id.as_bytes())
     }
 
     /// The `host:port` of the peer at `k`.
-    fn address(&self, k: usize) -> &str {
-        &self.text(k)[self.peers[k].id_len as usize..]
+    fn address(&self, k: usize) -> Cow<'_, str> {
+        let p = &self.peers[k];
+        let stored = &self.text(k)[p.id_len()..];
+        if p.id_len & PACKED != 0 {
+            address::unpack(stored)
+        } else {
+            Cow::Borrowed(stored)
+        }
     }
 }
 
@@ -196,7 +213,7 @@ impl PeerTable {
     }
 
     /// The `host:port` of the peer at `idx`.
-    fn address(&self, idx: u32) -> &str {
+    fn address(&self, idx: u32) -> Cow<'_, str> {
         let i = idx as usize;
         self.chunks[i / CHUNK].address(i % CHUNK)
     }
@@ -254,7 +271,16 @@ impl PeerTable {
         let text_start =
             u32::try_from(chunk.text.len()).expect("a chunk's texts shorter than 4 GiB");
         chunk.text.push_str(id);
-        chunk.text.push_str(address);
+        let packed = address::pack(address);
+        match packed {
+            // ASCII: one char a byte.
+            Some(p) => chunk.text.extend(p.iter().map(|&b| char::from(b))),
+            None => chunk.text.push_str(address),
+        }
+        let id_len = u32::try_from(id.len())
+            .ok()
+            .filter(|&n| n < PACKED)
+            .expect("an id shorter than 2 GiB");
         if chunk.peers.len() + 1 == CHUNK {
             // Full: give back the doubling's spare room.
             chunk.text.shrink_to_fit();
@@ -267,7 +293,11 @@ impl PeerTable {
             link: Link::default(),
             slot: LEFT_SLOT,
             text_start,
-            id_len: u32::try_from(id.len()).expect("an id shorter than 4 GiB"),
+            id_len: if packed.is_some() {
+                id_len | PACKED
+            } else {
+                id_len
+            },
         });
         self.len += 1;
         self.set_state(idx, NodeState::Alive, now);
@@ -359,7 +389,7 @@ impl PeerTable {
         let p = self.get(idx);
         PeerUpdate {
             node_id: self.id(idx).to_string(),
-            address: self.address(idx).to_string(),
+            address: self.address(idx).into_owned(),
             public_key: crate::pci::to_hex(&p.key),
             state: p.state(),
             incarnation: p.incarnation,
@@ -435,6 +465,15 @@ impl PeerTable {
 mod tests {
     use super::*;
 
+    /// Host names, canonical IPv4 (packed) and non-canonical IPv4 (kept).
+    fn addr(i: usize) -> String {
+        match i % 3 {
+            0 => format!("h{i}:{}", i % 100),
+            1 => format!("10.0.{}.{}:{}", i >> 8 & 255, i & 255, 7000 + i % 9),
+            _ => format!("10.0.0.0{}:7654", i % 10),
+        }
+    }
+
     #[test]
     fn texts_read_back_across_chunks() {
         let mut t = PeerTable::default();
@@ -443,14 +482,14 @@ mod tests {
             // Ids and addresses of varying lengths, some not ASCII.
             let id = format!("n{}é", "x".repeat(i % 7));
             let id = format!("{id}{i}");
-            t.add(&id, &format!("h{i}:{}", i % 100), [0; 32], UnixMicros(0));
+            t.add(&id, &addr(i), [0; 32], UnixMicros(0));
         }
         assert_eq!(t.chunks[0].text.capacity(), t.chunks[0].text.len());
-        for i in [0, 1, CHUNK - 1, CHUNK, n - 1] {
+        for i in [0, 1, 2, CHUNK - 1, CHUNK, n - 1] {
             let idx = t.lookup(&format!("n{}é{i}", "x".repeat(i % 7))).unwrap();
             assert_eq!(idx as usize, i);
             let r = t.record(idx);
-            assert_eq!(r.address, format!("h{i}:{}", i % 100));
+            assert_eq!(r.address, addr(i));
             assert_eq!(r.node_id, t.id(idx));
         }
     }

@@ -112,7 +112,15 @@ mod tests {
 
     #[test]
     fn outside_the_interval_is_libm() {
-        for v in [-0.125, -1e-300, 0.375, 175.0, -0.75, f64::INFINITY, f64::NEG_INFINITY] {
+        for v in [
+            -0.125,
+            -1e-300,
+            0.375,
+            175.0,
+            -0.75,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
             let want = (-4.0 * v).exp();
             assert_eq!(exp_minus_4x(v).to_bits(), want.to_bits(), "{v}");
         }

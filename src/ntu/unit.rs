@@ -200,10 +200,11 @@ impl Ntu {
     pub fn observe(&mut self, value: f64) -> Result<NtuState, NtuError> {
         // `abs() <= MAX` is `is_finite()` (false for NaN) in three
         // instructions instead of six integer ones.
-        if !(value.abs() <= f64::MAX) {
-            return Err(NtuError::NonFinite { index: 0, value });
+        if value.abs() <= f64::MAX {
+            Ok(self.observe_finite(unit_clamp(value)))
+        } else {
+            Err(NtuError::NonFinite { index: 0, value })
         }
-        Ok(self.observe_finite(unit_clamp(value)))
     }
 
     #[inline(always)]
@@ -211,9 +212,7 @@ impl Ntu {
         let previous = unit_clamp(self.raw_belief);
         let temporal = match self.window.push_then_stats(v) {
             None => 0.5,
-            Some((variance, trend)) => {
-                0.7 * exp::exp_minus_4x(variance) + 0.3 * trend
-            }
+            Some((variance, trend)) => 0.7 * exp::exp_minus_4x(variance) + 0.3 * trend,
         };
         let w = &self.window;
         let Weights { alpha, beta, gamma } = self.params().weights;

@@ -209,15 +209,20 @@ impl Ntu {
 
     #[inline(always)]
     fn observe_finite(&mut self, v: f64) -> NtuState {
-        let previous = unit_clamp(self.raw_belief);
-        let temporal = match self.window.push_then_stats(v) {
-            None => 0.5,
-            Some((variance, trend)) => 0.7 * exp::exp_minus_4x(variance) + 0.3 * trend,
+        // The order keeps few values alive across the entropy table's and
+        // libm's (cold) calls: whatever is alive there is saved on the
+        // stack even when the call is not taken.
+        self.window.push(v);
+        let entropy = entropy::lookup(self.window.bins());
+        let temporal = if self.window.len() < 2 {
+            0.5
+        } else {
+            let (variance, trend) = self.window.variance_and_trend();
+            0.7 * exp::exp_minus_4x(variance) + 0.3 * trend
         };
-        let w = &self.window;
+        let previous = unit_clamp(self.raw_belief);
         let Weights { alpha, beta, gamma } = self.params().weights;
         let belief = alpha * temporal + beta * class_prior(v) + gamma * previous;
-        let entropy = entropy::lookup(w.bins());
         self.raw_belief = belief;
         self.iteration += 1;
         self.state_from(belief, entropy)

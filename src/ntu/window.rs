@@ -145,15 +145,8 @@ impl Window {
     /// (the same bits), sharing their common steps.
     #[inline]
     pub fn variance_and_trend(&self) -> (f64, f64) {
-        self.variance_and_trend_at(scale_exponent(self.values.len()))
-    }
-
-    /// [`variance_and_trend`](Self::variance_and_trend) given the scale's
-    /// exponent.
-    #[inline]
-    fn variance_and_trend_at(&self, exponent: u32) -> (f64, f64) {
         debug_assert!(self.len >= 2);
-        let inverse = f64::from_bits(u64::from(1023 - exponent) << 52);
+        let inverse = inverse_scale_for(self.values.len());
         let n = f64::from(self.len);
         let mean = Self::mean_of(self.sum, inverse, n);
         let variance = (Self::mean_of(self.sum_sq, inverse, n) - mean * mean).max(0.0);
@@ -175,25 +168,10 @@ impl Window {
     /// when the window is full.
     #[inline]
     pub fn push(&mut self, x: f64) {
-        self.push_at(x, scale_exponent(self.values.len()));
-    }
-
-    /// [`push`](Self::push), then [`variance_and_trend`](Self::variance_and_trend)
-    /// when the window holds two values or more, sharing the scale.
-    #[inline]
-    pub fn push_then_stats(&mut self, x: f64) -> Option<(f64, f64)> {
-        let exponent = scale_exponent(self.values.len());
-        self.push_at(x, exponent);
-        (self.len >= 2).then(|| self.variance_and_trend_at(exponent))
-    }
-
-    /// [`push`](Self::push) given the scale's exponent.
-    #[inline]
-    fn push_at(&mut self, x: f64, exponent: u32) {
         debug_assert!((0.0..=1.0).contains(&x));
         // -0.0 becomes 0.0, so that bit patterns order the values.
         let x = x + 0.0;
-        let scale = f64::from_bits(u64::from(1023 + exponent) << 52);
+        let scale = self.scale();
         // x in [0, 1] and a power-of-two scale: the product is exact and
         // at most 2^52.
         let fixed = |v: f64| to_fixed(v * scale);

@@ -120,3 +120,26 @@ impl HealthRun {
         changes.len()
     }
 }
+
+/// Senders in [`receiver_and_batch`]; each sends `BATCH / BATCH_SENDERS`
+/// PINGs.
+pub const BATCH_SENDERS: u32 = 8;
+/// Datagrams in [`receiver_and_batch`].
+pub const BATCH: usize = 64;
+
+/// A receiver that knows [`BATCH_SENDERS`] senders (none heard from yet)
+/// and [`BATCH`] signed PINGs from them, round robin.
+pub fn receiver_and_batch() -> (GossipEngine, Vec<Vec<u8>>) {
+    let mut senders: Vec<GossipEngine> = (0..BATCH_SENDERS).map(|n| engine(100 + n)).collect();
+    let mut receiver = engine(0);
+    for s in &senders {
+        receiver.add_seed(s.node_id(), s.address(), s.public_key(), T0);
+    }
+    let wires = (0..BATCH)
+        .map(|i| {
+            let s = &mut senders[i % BATCH_SENDERS as usize];
+            bizra::gossip::encode_json(&s.create_ping(T0))
+        })
+        .collect();
+    (receiver, wires)
+}

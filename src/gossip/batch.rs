@@ -31,8 +31,8 @@ impl GossipEngine {
         let mut pending: Vec<(usize, Digest, Signature, PublicKey)> = Vec::new();
         for (i, msg) in decoded.iter().enumerate() {
             let Ok(msg) = msg else { continue };
-            let key_hex = self.key_for(msg);
-            match prepare(msg, &key_hex) {
+            let (key_hex, prepared) = self.prepare(msg);
+            match prepared {
                 Prepared::Ready(digest, sig, key) => pending.push((i, digest, sig, key)),
                 // verify_signature would say false for the same reasons.
                 Prepared::Fails => verdicts[i] = Some((key_hex, false)),
@@ -60,12 +60,23 @@ impl GossipEngine {
             .collect()
     }
 
-    /// The key text `handle_decoded` would verify `msg` with right now.
-    fn key_for(&self, msg: &GossipMessage) -> String {
-        match self.peers().lookup(&msg.sender_id) {
-            Some(idx) => self.peers().view(idx).public_key,
-            None => msg.payload_public_key().to_owned(),
-        }
+    /// The key text `handle_decoded` would verify `msg` with right now,
+    /// and what the batch can do with it. A known sender's key comes
+    /// decoded from the engine's cache, as in `handle_decoded`, so a
+    /// batch decodes each peer's key once, not once a message.
+    fn prepare(&mut self, msg: &GossipMessage) -> (String, Prepared) {
+        let Some(idx) = self.peers.lookup(&msg.sender_id) else {
+            let key_hex = msg.payload_public_key().to_owned();
+            let prepared = prepare(msg, &key_hex);
+            return (key_hex, prepared);
+        };
+        let raw = self.peers.get(idx).key;
+        let prepared = match self.keys.get(idx, &raw, self.peers.len()) {
+            // Not a curve point: the single check fails too.
+            None => Prepared::Fails,
+            Some(key) => with_key(msg, key),
+        };
+        (crate::pci::to_hex(&raw), prepared)
     }
 }
 
@@ -89,6 +100,12 @@ fn prepare(msg: &GossipMessage, key_hex: &str) -> Prepared {
     if key.to_hex() != key_hex {
         return Prepared::Single;
     }
+    with_key(msg, key)
+}
+
+/// The batch item for `msg` checked with `key`, or `Fails` when the
+/// signature text or the payload cannot be checked at all.
+fn with_key(msg: &GossipMessage, key: PublicKey) -> Prepared {
     match (msg.signature.parse::<Signature>(), msg.digest()) {
         (Ok(sig), Ok(digest)) => Prepared::Ready(digest, sig, key),
         _ => Prepared::Fails,

@@ -282,7 +282,7 @@ impl GossipEngine {
             }
             MsgType::Announce => {
                 let known: Vec<PyValue> = (0..self.peers.len() as u32)
-                    .filter(|&i| self.peers.get(i).state == NodeState::Alive)
+                    .filter(|&i| self.peers.get(i).state() == NodeState::Alive)
                     .take(self.config.welcome_peers)
                     .map(|i| self.peers.record(i).to_value())
                     .collect();

@@ -6,6 +6,7 @@
 //! clock: every call takes `now`, and randomness comes from an injected
 //! [`RandomSource`](crate::pci::RandomSource).
 
+mod address;
 mod batch;
 mod binary;
 mod config;

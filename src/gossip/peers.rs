@@ -2,10 +2,12 @@
 //! set for sampling, the five most recently seen peers for piggyback, and
 //! the health deadlines (see [`super::wheel`]).
 
+use std::borrow::Cow;
 use std::hash::{BuildHasher, RandomState};
 
 use hashbrown::HashTable;
 
+use super::address;
 use super::health::{Timeouts, Transition, next_due, rule};
 use super::message::PeerUpdate;
 use super::time::UnixMicros;
@@ -16,44 +18,107 @@ use super::wheel::{Link, Links, Wheel};
 /// `_collect_piggyback(max_items=5)`).
 pub const PIGGYBACK_PEERS: usize = 5;
 
-const NOT_ALIVE: u32 = u32::MAX;
+/// [`Peer::slot`] values of a peer that is not ALIVE, one per state; an
+/// ALIVE peer's slot is its index in `alive`, always below these.
+const SUSPECT_SLOT: u32 = u32::MAX;
+const DEAD_SLOT: u32 = u32::MAX - 1;
+const LEFT_SLOT: u32 = u32::MAX - 2;
 
-/// One peer, kept small: 96 bytes plus its id and address text, which
-/// share one allocation. The reference never changes `patterns_contributed`
-/// of a peer (records from piggyback do not carry it over), so it is always
-/// 0 and not stored.
+/// One peer, kept small: 80 bytes, its id and address text in its chunk's
+/// text. The reference never changes `patterns_contributed` of a peer
+/// (records from piggyback do not carry it over), so it is always 0 and
+/// not stored.
 #[derive(Debug, Clone)]
 pub(crate) struct Peer {
-    /// The id followed by the address.
-    text: Box<str>,
-    /// Bytes of `text` that are the id.
-    id_len: u32,
     pub(crate) key: [u8; 32],
     pub(crate) last_seen: i64,
     pub(crate) ihsan_average: f64,
     pub(crate) incarnation: i64,
     /// Its place in the health wheel.
     link: Link,
-    /// Index in `alive`, or `NOT_ALIVE`.
-    alive_pos: u32,
-    pub(crate) state: NodeState,
+    /// Its index in `alive` when ALIVE, else the slot value of its state:
+    /// the state and the alive index share four bytes, since a peer has an
+    /// alive index exactly when it is ALIVE.
+    slot: u32,
+    /// Where its id starts in the chunk's text; the address follows the
+    /// id and ends where the next peer's text starts (or the text ends).
+    text_start: u32,
+    /// Bytes of the text that are the id, with [`PACKED`] set when the
+    /// address is stored packed (see [`address`]).
+    id_len: u32,
 }
 
+/// The flag of [`Peer::id_len`] for a packed address.
+const PACKED: u32 = 1 << 31;
+
 impl Peer {
-    /// The peer's id.
-    pub(crate) fn id(&self) -> &str {
-        &self.text[..self.id_len as usize]
+    /// Bytes of the text that are the id.
+    fn id_len(&self) -> usize {
+        (self.id_len & !PACKED) as usize
     }
 
-    /// Whether the id is `id` (a byte comparison: no char-boundary check
-    /// on the lookup path).
-    fn id_is(&self, id: &str) -> bool {
-        self.text.as_bytes().get(..self.id_len as usize) == Some(id.as_bytes())
+    /// What we believe about the peer.
+    pub(crate) fn state(&self) -> NodeState {
+        match self.slot {
+            SUSPECT_SLOT => NodeState::Suspect,
+            DEAD_SLOT => NodeState::Dead,
+            LEFT_SLOT => NodeState::Left,
+            _ => NodeState::Alive,
+        }
+    }
+}
+
+/// The slot value of a state that is not ALIVE.
+fn slot_of(state: NodeState) -> u32 {
+    match state {
+        NodeState::Suspect => SUSPECT_SLOT,
+        NodeState::Dead => DEAD_SLOT,
+        NodeState::Left | NodeState::Alive => LEFT_SLOT,
+    }
+}
+
+/// Up to [`CHUNK`] peers and their texts (id then address, back to back,
+/// in insertion order): one allocation for all the texts of a chunk, with
+/// no pointer and length per peer, and no spare room once the chunk is full.
+#[derive(Debug, Default)]
+struct Chunk {
+    peers: Vec<Peer>,
+    text: String,
+}
+
+impl Chunk {
+    /// The id and address text of the peer at `k`.
+    fn text(&self, k: usize) -> &str {
+        let start = self.peers[k].text_start as usize;
+        let end = self
+            .peers
+            .get(k + 1)
+            .map_or(self.text.len(), |p| p.text_start as usize);
+        &self.text[start..end]
     }
 
-    /// The peer's `host:port`.
-    pub(crate) fn address(&self) -> &str {
-        &self.text[self.id_len as usize..]
+    /// The id of the peer at `k`.
+    fn id(&self, k: usize) -> &str {
+        &self.text(k)[..self.peers[k].id_len()]
+    }
+
+    /// Whether the id of the peer at `k` is `id` (a byte comparison: no
+    /// char-boundary check on the lookup path).
+    fn id_is(&self, k: usize, id: &str) -> bool {
+        let p = &self.peers[k];
+        let start = p.text_start as usize;
+        self.text.as_bytes().get(start..start + p.id_len()) == Some(id.as_bytes())
+    }
+
+    /// The `host:port` of the peer at `k`.
+    fn address(&self, k: usize) -> Cow<'_, str> {
+        let p = &self.peers[k];
+        let stored = &self.text(k)[p.id_len()..];
+        if p.id_len & PACKED != 0 {
+            address::unpack(stored)
+        } else {
+            Cow::Borrowed(stored)
+        }
     }
 }
 
@@ -93,7 +158,7 @@ const CHUNK: usize = 4096;
 pub struct PeerTable {
     index: HashTable<u32>,
     hasher: RandomState,
-    chunks: Vec<Vec<Peer>>,
+    chunks: Vec<Chunk>,
     len: usize,
     alive: Vec<u32>,
     /// (last_seen, index) of the most recently seen peers, newest first,
@@ -105,12 +170,12 @@ pub struct PeerTable {
 }
 
 /// The peers' wheel links, for the wheel to follow.
-struct PeerLinks<'a>(&'a mut Vec<Vec<Peer>>);
+struct PeerLinks<'a>(&'a mut Vec<Chunk>);
 
 impl Links for PeerLinks<'_> {
     fn link(&mut self, idx: u32) -> &mut Link {
         let i = idx as usize;
-        &mut self.0[i / CHUNK][i % CHUNK].link
+        &mut self.0[i / CHUNK].peers[i % CHUNK].link
     }
 }
 
@@ -118,7 +183,12 @@ impl PeerTable {
     /// The index of `id`, if known. O(1).
     pub fn lookup(&self, id: &str) -> Option<u32> {
         let hash = self.hasher.hash_one(id);
-        self.index.find(hash, |&i| self.get(i).id_is(id)).copied()
+        self.index
+            .find(hash, |&i| {
+                let i = i as usize;
+                self.chunks[i / CHUNK].id_is(i % CHUNK, id)
+            })
+            .copied()
     }
 
     /// How many peers are known.
@@ -138,17 +208,24 @@ impl PeerTable {
 
     /// The id interned at `idx`.
     pub fn id(&self, idx: u32) -> &str {
-        self.get(idx).id()
+        let i = idx as usize;
+        self.chunks[i / CHUNK].id(i % CHUNK)
+    }
+
+    /// The `host:port` of the peer at `idx`.
+    fn address(&self, idx: u32) -> Cow<'_, str> {
+        let i = idx as usize;
+        self.chunks[i / CHUNK].address(i % CHUNK)
     }
 
     pub(crate) fn get(&self, idx: u32) -> &Peer {
         let i = idx as usize;
-        &self.chunks[i / CHUNK][i % CHUNK]
+        &self.chunks[i / CHUNK].peers[i % CHUNK]
     }
 
     fn get_mut(&mut self, idx: u32) -> &mut Peer {
         let i = idx as usize;
-        &mut self.chunks[i / CHUNK][i % CHUNK]
+        &mut self.chunks[i / CHUNK].peers[i % CHUNK]
     }
 
     /// Indices of ALIVE peers (in no particular order).
@@ -172,27 +249,55 @@ impl PeerTable {
         key: [u8; 32],
         now: UnixMicros,
     ) -> u32 {
-        let idx = u32::try_from(self.len).expect("fewer than 2^32 peers");
+        // Indices stay below the slot values of the states.
+        let idx = u32::try_from(self.len)
+            .ok()
+            .filter(|&i| i < LEFT_SLOT)
+            .expect("fewer than 2^32 - 3 peers");
         if self.len.is_multiple_of(CHUNK) {
-            self.chunks.push(Vec::with_capacity(CHUNK));
+            self.chunks.push(Chunk {
+                peers: Vec::with_capacity(CHUNK),
+                text: String::new(),
+            });
         }
         let chunks = &self.chunks;
         let hasher = &self.hasher;
         let hash = hasher.hash_one(id);
         self.index.insert_unique(hash, idx, |&i| {
             let i = i as usize;
-            hasher.hash_one(chunks[i / CHUNK][i % CHUNK].id())
+            hasher.hash_one(chunks[i / CHUNK].id(i % CHUNK))
         });
-        self.chunks.last_mut().expect("pushed above").push(Peer {
-            text: [id, address].concat().into_boxed_str(),
-            id_len: u32::try_from(id.len()).expect("an id shorter than 4 GiB"),
+        let chunk = self.chunks.last_mut().expect("pushed above");
+        let text_start =
+            u32::try_from(chunk.text.len()).expect("a chunk's texts shorter than 4 GiB");
+        chunk.text.push_str(id);
+        let packed = address::pack(address);
+        match packed {
+            // ASCII: one char a byte.
+            Some(p) => chunk.text.extend(p.iter().map(|&b| char::from(b))),
+            None => chunk.text.push_str(address),
+        }
+        let id_len = u32::try_from(id.len())
+            .ok()
+            .filter(|&n| n < PACKED)
+            .expect("an id shorter than 2 GiB");
+        if chunk.peers.len() + 1 == CHUNK {
+            // Full: give back the doubling's spare room.
+            chunk.text.shrink_to_fit();
+        }
+        chunk.peers.push(Peer {
             key,
             last_seen: now.0,
             ihsan_average: 0.95,
             incarnation: 0,
             link: Link::default(),
-            alive_pos: NOT_ALIVE,
-            state: NodeState::Left,
+            slot: LEFT_SLOT,
+            text_start,
+            id_len: if packed.is_some() {
+                id_len | PACKED
+            } else {
+                id_len
+            },
         });
         self.len += 1;
         self.set_state(idx, NodeState::Alive, now);
@@ -226,21 +331,24 @@ impl PeerTable {
     pub fn set_state(&mut self, idx: u32, state: NodeState, now: UnixMicros) {
         let alive_len = self.alive.len() as u32;
         let peer = self.get_mut(idx);
-        let was_alive = peer.alive_pos != NOT_ALIVE;
-        peer.state = state;
-        if state == NodeState::Alive && !was_alive {
-            peer.alive_pos = alive_len;
-            self.alive.push(idx);
-        } else if state != NodeState::Alive && was_alive {
-            let pos = peer.alive_pos as usize;
-            peer.alive_pos = NOT_ALIVE;
-            self.alive.swap_remove(pos);
-            if let Some(&moved) = self.alive.get(pos) {
-                self.get_mut(moved).alive_pos = pos as u32;
+        let was_alive = peer.state() == NodeState::Alive;
+        if state == NodeState::Alive {
+            if !was_alive {
+                peer.slot = alive_len;
+                self.alive.push(idx);
+            }
+        } else {
+            let pos = peer.slot as usize;
+            peer.slot = slot_of(state);
+            if was_alive {
+                self.alive.swap_remove(pos);
+                if let Some(&moved) = self.alive.get(pos) {
+                    self.get_mut(moved).slot = pos as u32;
+                }
             }
         }
         let peer = self.get(idx);
-        let due = next_due(&self.timeouts, peer.state, peer.last_seen, now.0);
+        let due = next_due(&self.timeouts, peer.state(), peer.last_seen, now.0);
         let links = &mut PeerLinks(&mut self.chunks);
         match due {
             // A later deadline leaves the peer where it is: it comes due
@@ -280,10 +388,10 @@ impl PeerTable {
     pub fn record(&self, idx: u32) -> PeerUpdate {
         let p = self.get(idx);
         PeerUpdate {
-            node_id: p.id().to_string(),
-            address: p.address().to_string(),
+            node_id: self.id(idx).to_string(),
+            address: self.address(idx).into_owned(),
             public_key: crate::pci::to_hex(&p.key),
-            state: p.state,
+            state: p.state(),
             incarnation: p.incarnation,
             ihsan_average: p.ihsan_average,
             patterns_contributed: 0,
@@ -321,7 +429,7 @@ impl PeerTable {
         let mut changes = Vec::new();
         for idx in due {
             let peer = self.get(idx);
-            let (from, last_seen) = (peer.state, peer.last_seen);
+            let (from, last_seen) = (peer.state(), peer.last_seen);
             match rule(&self.timeouts, from, last_seen, now.0) {
                 Some(to) => {
                     self.set_state(idx, to, now);
@@ -350,5 +458,60 @@ impl PeerTable {
             timeouts,
             ..PeerTable::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Host names, canonical IPv4 (packed) and non-canonical IPv4 (kept).
+    fn addr(i: usize) -> String {
+        match i % 3 {
+            0 => format!("h{i}:{}", i % 100),
+            1 => format!("10.0.{}.{}:{}", i >> 8 & 255, i & 255, 7000 + i % 9),
+            _ => format!("10.0.0.0{}:7654", i % 10),
+        }
+    }
+
+    #[test]
+    fn texts_read_back_across_chunks() {
+        let mut t = PeerTable::default();
+        let n = CHUNK + 3;
+        for i in 0..n {
+            // Ids and addresses of varying lengths, some not ASCII.
+            let id = format!("n{}é", "x".repeat(i % 7));
+            let id = format!("{id}{i}");
+            t.add(&id, &addr(i), [0; 32], UnixMicros(0));
+        }
+        assert_eq!(t.chunks[0].text.capacity(), t.chunks[0].text.len());
+        for i in [0, 1, 2, CHUNK - 1, CHUNK, n - 1] {
+            let idx = t.lookup(&format!("n{}é{i}", "x".repeat(i % 7))).unwrap();
+            assert_eq!(idx as usize, i);
+            let r = t.record(idx);
+            assert_eq!(r.address, addr(i));
+            assert_eq!(r.node_id, t.id(idx));
+        }
+    }
+
+    #[test]
+    fn state_and_alive_index_share_a_slot() {
+        let mut t = PeerTable::default();
+        for i in 0..4 {
+            t.add(&format!("p{i}"), "a:1", [0; 32], UnixMicros(0));
+        }
+        let now = UnixMicros(0);
+        t.set_state(0, NodeState::Suspect, now);
+        t.set_state(2, NodeState::Dead, now);
+        t.set_state(3, NodeState::Left, now);
+        assert_eq!(t.alive(), &[1]);
+        let states: Vec<_> = (0..4).map(|i| t.get(i).state()).collect();
+        use NodeState::*;
+        assert_eq!(states, [Suspect, Alive, Dead, Left]);
+        t.set_state(3, Alive, now);
+        t.set_state(1, Dead, now);
+        assert_eq!(t.alive(), &[3]);
+        assert_eq!(t.get(3).slot, 0);
+        assert_eq!(t.get(1).state(), Dead);
     }
 }

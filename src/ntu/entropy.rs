@@ -44,6 +44,24 @@ static TABLES: [OnceLock<Box<[f64]>>; TABLE_MAX + 1] = [const { OnceLock::new() 
 #[inline]
 pub fn lookup(counts: [u32; 3]) -> f64 {
     let n = (counts[0] + counts[1] + counts[2]) as usize;
+    // The table for n = 0 is never built, so the empty histogram, longer
+    // windows and a table not built yet all take the out-of-line path,
+    // which keeps this one free of calls.
+    match TABLES.get(n).and_then(OnceLock::get) {
+        Some(table) => table[counts[0] as usize * (n + 1) + counts[1] as usize],
+        None => build_or_compute(counts[0], counts[1], counts[2]),
+    }
+}
+
+/// [`lookup`] when no table is ready: builds the one for this window
+/// length if it is short enough, else computes directly. Cold, so that
+/// the caller keeps its values in registers on the table path instead of
+/// saving them around this call; the counts come in three registers.
+#[cold]
+#[inline(never)]
+fn build_or_compute(c0: u32, c1: u32, c2: u32) -> f64 {
+    let counts = [c0, c1, c2];
+    let n = (counts[0] + counts[1] + counts[2]) as usize;
     if n == 0 || n > TABLE_MAX {
         return direct(counts);
     }

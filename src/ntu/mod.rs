@@ -20,6 +20,7 @@
 mod config;
 mod entropy;
 mod error;
+mod exp;
 mod unit;
 pub mod window;
 

@@ -1,7 +1,7 @@
 //! The NTU itself: observation, detection and convergence.
 
 use super::window::Window;
-use super::{NtuConfig, NtuError, Weights, entropy};
+use super::{NtuConfig, NtuError, Weights, entropy, exp};
 
 /// First components of the L2-normalised class embeddings: LOW `[0.1, 0.2,
 /// 0.7]`, MEDIUM `[0.4, 0.4, 0.2]`, HIGH `[0.8, 0.1, 0.1]`, each
@@ -198,26 +198,31 @@ impl Ntu {
     /// is refused and leaves the unit unchanged.
     #[inline]
     pub fn observe(&mut self, value: f64) -> Result<NtuState, NtuError> {
-        if !value.is_finite() {
-            return Err(NtuError::NonFinite { index: 0, value });
+        // `abs() <= MAX` is `is_finite()` (false for NaN) in three
+        // instructions instead of six integer ones.
+        if value.abs() <= f64::MAX {
+            Ok(self.observe_finite(unit_clamp(value)))
+        } else {
+            Err(NtuError::NonFinite { index: 0, value })
         }
-        Ok(self.observe_finite(unit_clamp(value)))
     }
 
     #[inline(always)]
     fn observe_finite(&mut self, v: f64) -> NtuState {
-        let previous = unit_clamp(self.raw_belief);
+        // The order keeps few values alive across the entropy table's and
+        // libm's (cold) calls: whatever is alive there is saved on the
+        // stack even when the call is not taken.
         self.window.push(v);
-        let w = &self.window;
-        let temporal = if w.len() < 2 {
+        let entropy = entropy::lookup(self.window.bins());
+        let temporal = if self.window.len() < 2 {
             0.5
         } else {
-            let (variance, trend) = w.variance_and_trend();
-            0.7 * (-4.0 * variance).exp() + 0.3 * trend
+            let (variance, trend) = self.window.variance_and_trend();
+            0.7 * exp::exp_minus_4x(variance) + 0.3 * trend
         };
+        let previous = unit_clamp(self.raw_belief);
         let Weights { alpha, beta, gamma } = self.params().weights;
         let belief = alpha * temporal + beta * class_prior(v) + gamma * previous;
-        let entropy = entropy::lookup(w.bins());
         self.raw_belief = belief;
         self.iteration += 1;
         self.state_from(belief, entropy)

@@ -38,6 +38,11 @@ fn inverse_scale_for(capacity: usize) -> f64 {
 /// The exponent of [`scale_for`]: `min(52, 62 - ceil(log2(capacity)))`.
 #[inline]
 fn scale_exponent(capacity: usize) -> u32 {
+    // Windows up to 2^10 values, the common ones, take 52 at the cost of
+    // one comparison instead of the logarithm.
+    if capacity <= 1 << 10 {
+        return 52;
+    }
     // ceil(log2(capacity)) for capacity in 1..=2^20.
     let bits = usize::BITS - (capacity - 1).leading_zeros();
     (62 - bits).min(52)
@@ -57,9 +62,13 @@ fn to_fixed(y: f64) -> u64 {
     (y + MAGIC).to_bits() - MAGIC.to_bits()
 }
 
+/// `sign(b - a)` for `a` and `b` in [0, 1], neither of them `-0.0`:
+/// non-negative doubles are ordered as their bit patterns are, and two
+/// integer comparisons cost half of two floating-point ones.
 #[inline]
-fn sign(d: f64) -> i32 {
-    i32::from(d > 0.0) - i32::from(d < 0.0)
+fn sign_of_rise(a: f64, b: f64) -> i32 {
+    let (a, b) = (a.to_bits(), b.to_bits());
+    i32::from(b > a) - i32::from(b < a)
 }
 
 /// Which of the three histogram bins `x` in [0, 1] falls in (1.0 is in
@@ -160,6 +169,8 @@ impl Window {
     #[inline]
     pub fn push(&mut self, x: f64) {
         debug_assert!((0.0..=1.0).contains(&x));
+        // -0.0 becomes 0.0, so that bit patterns order the values.
+        let x = x + 0.0;
         let scale = self.scale();
         // x in [0, 1] and a power-of-two scale: the product is exact and
         // at most 2^52.
@@ -167,31 +178,35 @@ impl Window {
         let cap = self.values.len();
         let len = self.len as usize;
         let start = self.start as usize;
-        let full = len == cap;
-        let at = if full {
+        if len == cap {
+            // Full (the usual case): the new value takes the oldest one's
+            // slot, and the pair (oldest, next) gives way to (newest
+            // before this one, x).
             let old = self.values[start];
             let next_slot = if start + 1 == cap { 0 } else { start + 1 };
+            let last_slot = if start == 0 { cap - 1 } else { start - 1 };
+            // A window of one holds no pair.
             if cap >= 2 {
-                self.sign_sum -= sign(self.values[next_slot] - old);
+                self.sign_sum += sign_of_rise(self.values[last_slot], x)
+                    - sign_of_rise(old, self.values[next_slot]);
             }
-            self.sum -= fixed(old);
-            self.sum_sq -= fixed(old * old);
-            self.bins[bin_of(old)] -= 1;
+            self.values[start] = x;
             self.start = next_slot as u32;
-            // The new value takes the oldest one's slot.
-            start
+            // The sums include `old`: no underflow.
+            self.sum = self.sum - fixed(old) + fixed(x);
+            self.sum_sq = self.sum_sq - fixed(old * old) + fixed(x * x);
+            self.bins[bin_of(old)] -= 1;
         } else {
+            let at = self.slot(len);
+            if len >= 1 {
+                let last_slot = if at == 0 { cap - 1 } else { at - 1 };
+                self.sign_sum += sign_of_rise(self.values[last_slot], x);
+            }
+            self.values[at] = x;
             self.len += 1;
-            self.slot(len)
-        };
-        // The newest value before this one, if it is still in the window.
-        if len > usize::from(full) {
-            let last_slot = if at == 0 { cap - 1 } else { at - 1 };
-            self.sign_sum += sign(x - self.values[last_slot]);
+            self.sum += fixed(x);
+            self.sum_sq += fixed(x * x);
         }
-        self.values[at] = x;
-        self.sum += fixed(x);
-        self.sum_sq += fixed(x * x);
         self.bins[bin_of(x)] += 1;
     }
 

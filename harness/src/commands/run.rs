@@ -30,12 +30,13 @@ pub fn run(c: &RunConfig) -> anyhow::Result<Outcome> {
     let mut text = String::new();
     if !measured.measurements.is_empty() {
         let run = new_run(&c.workspace, &c.profile.name, measured.measurements);
-        history::append(&c.history, &run)?;
+        let path = super::common::resolved(&c.history);
+        history::append(&path, &run)?;
         text.push_str(&format!(
             "appended run {} ({} measurements) to {}\n",
             run.run_id,
             run.measurements.len(),
-            c.history.display()
+            path.display()
         ));
     }
     eprintln!("[harness] done in {:.1}s", clock.elapsed().as_secs_f64());

@@ -50,7 +50,7 @@ fn month(run: &Run) -> &str {
 }
 
 /// Where `run`'s file lives, relative to the store.
-fn run_file(run: &Run) -> PathBuf {
+pub(super) fn run_file_path(run: &Run) -> PathBuf {
     Path::new("runs").join(month(run)).join(file_name(&run.run_id))
 }
 
@@ -78,10 +78,6 @@ pub(super) fn append(dir: &Path, run: &Run) -> Result<Appended, HistoryError> {
         source,
     })?;
     std::fs::create_dir_all(dir).map_err(|e| io(dir, "cannot create folder", e))?;
-    let ignore = dir.join(".gitignore");
-    if !ignore.exists() {
-        write_atomic(&ignore, b"lock\npending\n.*.tmp\n")?;
-    }
     let lock_path = dir.join("lock");
     let lock = OpenOptions::new()
         .create(true)
@@ -90,8 +86,13 @@ pub(super) fn append(dir: &Path, run: &Run) -> Result<Appended, HistoryError> {
         .open(&lock_path)
         .map_err(|e| io(&lock_path, "cannot open", e))?;
     lock.lock().map_err(|e| io(&lock_path, "cannot lock", e))?;
+    // The lock and the journal are this machine's; git never needs them.
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        write_atomic(&ignore, b"lock\npending\n.*.tmp\n")?;
+    }
     let mut warnings: Vec<String> = repair(dir)?.into_iter().collect();
-    let rel = run_file(run);
+    let rel = run_file_path(run);
     let file = dir.join(&rel);
     if file.exists() {
         return Err(HistoryError::Duplicate {
@@ -167,7 +168,7 @@ pub(super) fn read_run_file(path: &Path) -> Result<Run, HistoryError> {
 
 /// The full run behind an index line.
 fn full(dir: &Path, listed: &Run) -> Result<Run, HistoryError> {
-    read_run_file(&dir.join(run_file(listed)))
+    read_run_file(&dir.join(run_file_path(listed)))
 }
 
 /// The index segments, oldest month first.

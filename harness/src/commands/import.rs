@@ -3,14 +3,12 @@
 //! `harness import history FILE.jsonl`: every run of a JSON-lines history
 //! appended to another history (the store, by default).
 
-use std::collections::HashSet;
-
 use anyhow::Context as _;
 
 use super::common::{Outcome, measurement_table};
 use super::{ImportConfig, ImportTool};
 use crate::collect;
-use crate::history::{self, LoadOptions};
+use crate::history::{self, HistoryError, LoadOptions};
 use crate::model::{Measurement, Run, SCHEMA_VERSION};
 use crate::probe;
 use crate::render::Document;
@@ -53,29 +51,27 @@ pub fn import(c: &ImportConfig) -> anyhow::Result<Outcome> {
 }
 
 /// Appends every run of the JSON-lines history `c.path` to `c.history`,
-/// in order, skipping runs the target already holds (by run id), so an
-/// interrupted import can simply be run again.
+/// in order. A store refuses a run id it already holds, which is skipped
+/// and counted, so an interrupted import can simply be run again; a
+/// `.jsonl` target takes every run (it is never read, so importing one
+/// run costs one run).
 fn import_history(c: &ImportConfig) -> anyhow::Result<Outcome> {
     let target = c
         .history
         .as_deref()
         .unwrap_or(std::path::Path::new(history::DEFAULT_PATH));
-    let mut known: HashSet<String> = HashSet::new();
-    history::for_each_run(target, LoadOptions::default(), &mut |run| {
-        known.insert(run.run_id);
-        Ok(())
-    })
-    .with_context(|| format!("{}: cannot read the target history", target.display()))?;
     let (mut added, mut present) = (0usize, 0usize);
     let loaded = history::for_each_run(&c.path, LoadOptions::default(), &mut |run| {
-        if !known.insert(run.run_id.clone()) {
-            present += 1;
-            return Ok(());
+        match history::append(target, &run) {
+            Ok(appended) => {
+                if let Some(w) = appended.warning {
+                    eprintln!("warning: {w}");
+                }
+                added += 1;
+            }
+            Err(HistoryError::Duplicate { .. }) => present += 1,
+            Err(e) => return Err(e),
         }
-        if let Some(w) = history::append(target, &run)?.warning {
-            eprintln!("warning: {w}");
-        }
-        added += 1;
         Ok(())
     })?;
     for w in &loaded.warnings {

@@ -161,7 +161,7 @@ struct RunArgs {
     /// Fail (exit 2) instead of skipping when this suite's tool is missing.
     #[arg(long, value_enum, value_name = "SUITE")]
     require: Vec<SuiteArg>,
-    /// History file to append to [default: <workspace>/reports/history.jsonl].
+    /// History to append to: a store directory, or a `.jsonl` file [default: <workspace>/reports/history, or reports/history.jsonl where only that exists].
     #[arg(long)]
     history: Option<PathBuf>,
     /// Workspace root (or any member) holding a Cargo.toml.

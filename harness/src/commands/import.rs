@@ -62,7 +62,7 @@ fn import_history(c: &ImportConfig) -> anyhow::Result<Outcome> {
         .unwrap_or(std::path::Path::new(history::DEFAULT_PATH));
     let (mut added, mut present) = (0usize, 0usize);
     let loaded = history::for_each_run(&c.path, LoadOptions::default(), &mut |run| {
-        match history::append(target, &run) {
+        match history::append_exact(target, &run) {
             Ok(appended) => {
                 if let Some(w) = appended.warning {
                     eprintln!("warning: {w}");

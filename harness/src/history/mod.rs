@@ -200,8 +200,15 @@ pub fn resolve(path: &Path) -> (PathBuf, Option<String>) {
 }
 
 /// Appends one run, after checking it ([`Run::validate`]): a line of a
-/// `.jsonl` history, or a run file and an index line of a store.
+/// `.jsonl` history, or a run file and an index line of a store. Like
+/// every reader here, it goes to the history [`resolve`] picks.
 pub fn append(path: &Path, run: &Run) -> Result<Appended, HistoryError> {
+    append_exact(&resolve(path).0, run)
+}
+
+/// [`append`] to exactly `path`, never to the `.jsonl` file beside a
+/// missing store (what `import history` needs to create the store).
+pub fn append_exact(path: &Path, run: &Run) -> Result<Appended, HistoryError> {
     if is_jsonl(path) {
         jsonl::append(path, run)
     } else {
@@ -258,6 +265,7 @@ pub fn for_each_run(
     options: LoadOptions,
     each: &mut dyn FnMut(Run) -> Result<(), HistoryError>,
 ) -> Result<Loaded, HistoryError> {
+    let path = &resolve(path).0;
     if is_jsonl(path) {
         let mut loaded = jsonl::load_with(path, options)?;
         for run in std::mem::take(&mut loaded.runs) {
@@ -276,6 +284,7 @@ fn read(
     options: LoadOptions,
     window: Option<usize>,
 ) -> Result<Option<Loaded>, HistoryError> {
+    let path = &resolve(path).0;
     if is_jsonl(path) {
         let mut loaded = jsonl::read_history(path, options)?;
         if let (Some(l), Some(w)) = (&mut loaded, window) {

@@ -220,6 +220,11 @@ fn a_missing_store_beside_a_jsonl_history_resolves_to_the_file() {
     let (path, hint) = resolve(&store);
     assert_eq!(path, dir.path().join("history.jsonl"));
     assert!(hint.unwrap().contains("harness import history"));
+    // Every reader and `append` go to the file; `import` writes the store.
     append(&store, &sample_run("b")).unwrap();
+    assert_eq!(ids(&load(&store).unwrap()), ["a", "b"]);
+    assert!(!store.exists());
+    append_exact(&store, &sample_run("c")).unwrap();
     assert_eq!(resolve(&store), (store.clone(), None));
+    assert_eq!(ids(&load(&store).unwrap()), ["c"]);
 }

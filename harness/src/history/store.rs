@@ -5,6 +5,7 @@
 //! <store>/index/<YYYY-MM>.jsonl         one line per run: the run with
 //!                                       each sample replaced by its summary
 //! <store>/lock, <store>/pending          local only (listed in .gitignore)
+//! <store>/.gitattributes                 index segments merge by union
 //! ```
 //!
 //! The month is the run's own (`time`), so run files and index segments of
@@ -87,9 +88,16 @@ pub(super) fn append(dir: &Path, run: &Run) -> Result<Appended, HistoryError> {
         .map_err(|e| io(&lock_path, "cannot open", e))?;
     lock.lock().map_err(|e| io(&lock_path, "cannot lock", e))?;
     // The lock and the journal are this machine's; git never needs them.
-    let ignore = dir.join(".gitignore");
-    if !ignore.exists() {
-        write_atomic(&ignore, b"lock\npending\n.*.tmp\n")?;
+    // Index segments only gain lines, so git's union merge joins two
+    // runners' appends to the same month without a conflict.
+    for (name, text) in [
+        (".gitignore", &b"lock\npending\n.*.tmp\n"[..]),
+        (".gitattributes", b"index/*.jsonl merge=union\n"),
+    ] {
+        let path = dir.join(name);
+        if !path.exists() {
+            write_atomic(&path, text)?;
+        }
     }
     let mut warnings: Vec<String> = repair(dir)?.into_iter().collect();
     let rel = run_file_path(run);

@@ -10,9 +10,11 @@
 //! samples each, lognormal noise around a per-bench level, one run an
 //! hour) as a `.jsonl` history and as a store, then runs the built
 //! `harness` binary (beside this example in the target folder, or
-//! `$HARNESS_BIN`) under GNU time for: appending one more run
-//! (`import history ONE.jsonl`), `check` and `report`. It prints wall
-//! time, peak resident memory, and bytes per bench per run on disk.
+//! `$HARNESS_BIN`) under GNU time for: reading what judging reads
+//! (`export --format bmf`, which loads the judging window and prints the
+//! newest run), `check`, `report`, and appending one more run (`import
+//! history ONE.jsonl`). It prints wall time and peak resident memory of
+//! each, bytes per bench per run on disk, and the bytes one append added.
 //! JSON-lines histories above `--jsonl-max` runs are not built (at 10,000
 //! runs the file is about 4 GB).
 
@@ -38,7 +40,10 @@ fn main() -> anyhow::Result<()> {
         match a.as_str() {
             "--jsonl-max" => jsonl_max = args.next().context("--jsonl-max N")?.parse()?,
             "--dir" => dir = args.next().context("--dir DIR")?.into(),
-            n => sizes.push(n.parse::<usize>().with_context(|| format!("{n}: not a size"))?),
+            n => sizes.push(
+                n.parse::<usize>()
+                    .with_context(|| format!("{n}: not a size"))?,
+            ),
         }
     }
     if sizes.is_empty() {
@@ -47,9 +52,9 @@ fn main() -> anyhow::Result<()> {
     let bin = harness_bin()?;
     println!("load average before: {}", loadavg());
     println!(
-        "| history | runs | disk bytes/bench/run | append s | append MB | check s | check MB | report s | report MB |"
+        "| history | runs | disk bytes/bench/run | load s | load MB | check s | check MB | report s | report MB | append s | append MB | append adds bytes |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for &n in &sizes {
         let case = dir.join(format!("n{n}"));
         let _ = std::fs::remove_dir_all(&case);
@@ -72,7 +77,13 @@ fn main() -> anyhow::Result<()> {
             let bytes = disk_bytes(&path)?;
             let per = bytes as f64 / (n * BENCHES) as f64;
             // Read-only commands first, so each sees exactly n runs.
-            let check = timed(&bin, &case, &["check", "--no-baseline", "--format", "json"], &path)?;
+            let load = timed(&bin, &case, &["export", "--format", "bmf"], &path)?;
+            let check = timed(
+                &bin,
+                &case,
+                &["check", "--no-baseline", "--format", "json"],
+                &path,
+            )?;
             let site = case.join(format!("site-{kind}"));
             let report = timed(
                 &bin,
@@ -86,9 +97,10 @@ fn main() -> anyhow::Result<()> {
                 &["import", "history", one.to_str().unwrap_or("one.jsonl")],
                 &path,
             )?;
+            let added = disk_bytes(&path)? - bytes;
             println!(
-                "| {kind} | {n} | {per:.0} | {:.2} | {:.0} | {:.2} | {:.0} | {:.2} | {:.0} |",
-                append.0, append.1, check.0, check.1, report.0, report.1
+                "| {kind} | {n} | {per:.0} | {:.2} | {:.0} | {:.2} | {:.0} | {:.2} | {:.0} | {:.2} | {:.0} | {added} |",
+                load.0, load.1, check.0, check.1, report.0, report.1, append.0, append.1
             );
         }
     }

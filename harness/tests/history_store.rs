@@ -69,9 +69,7 @@ fn a_jsonl_history_imported_into_a_store_exports_back_byte_for_byte() {
         .arg(&store)
         .assert()
         .code(0)
-        .stdout(predicates::str::contains(
-            "imported 0 run(s) from",
-        ))
+        .stdout(predicates::str::contains("imported 0 run(s) from"))
         .stdout(predicates::str::contains("(160 already there)"));
 }
 
@@ -129,7 +127,16 @@ fn check_judges_a_store_exactly_as_the_same_history_in_jsonl() {
     let targets = targets(dir.path());
     let t = targets.to_str().unwrap();
     for args in [
-        &["check", "--no-baseline", "--format", "json", "--targets", t, "--history", "{h}"][..],
+        &[
+            "check",
+            "--no-baseline",
+            "--format",
+            "json",
+            "--targets",
+            t,
+            "--history",
+            "{h}",
+        ][..],
         &["check", "--no-baseline", "--targets", t, "--history", "{h}"][..],
         &["analyze", "--format", "json", "{h}"][..],
     ] {

@@ -52,7 +52,8 @@ fn export_jsonl(c: &ExportConfig) -> anyhow::Result<Outcome> {
             })?;
             line.push(b'\n');
             count += 1;
-            sink.write_all(&line).map_err(|e| history::io(&history, "cannot write", e))
+            sink.write_all(&line)
+                .map_err(|e| history::io(&history, "cannot write", e))
         })?;
         for w in &loaded.warnings {
             eprintln!("warning: {w}");

@@ -143,7 +143,10 @@ pub(super) fn load_with(path: &Path, options: LoadOptions) -> Result<Loaded, His
 
 /// Reads every run as [`load_with`] describes; `None` when the file is
 /// missing.
-pub(super) fn read_history(path: &Path, options: LoadOptions) -> Result<Option<Loaded>, HistoryError> {
+pub(super) fn read_history(
+    path: &Path,
+    options: LoadOptions,
+) -> Result<Option<Loaded>, HistoryError> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),

@@ -363,9 +363,8 @@ fn load_runs_names_why_a_history_has_no_run() {
     assert_eq!(why(&path), Some(NoRuns::AllSkipped(1)));
     let err = load_runs(&path, LoadOptions::default()).unwrap_err();
     assert!(
-        err.to_string().ends_with(
-            "history.jsonl: no runs recorded (only 1 torn or damaged line(s), skipped)"
-        ),
+        err.to_string()
+            .ends_with("history.jsonl: no runs recorded (only 1 torn or damaged line(s), skipped)"),
         "{err}"
     );
     std::fs::remove_file(&path).unwrap();

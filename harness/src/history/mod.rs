@@ -170,7 +170,6 @@ pub struct Appended {
     pub warning: Option<String>,
 }
 
-
 /// Whether `path` names a JSON-lines history rather than a store.
 fn is_jsonl(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "jsonl") || path.is_file()

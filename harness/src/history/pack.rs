@@ -82,7 +82,10 @@ pub fn decode(bytes: &[u8]) -> Result<Run, PackError> {
         serde_json::from_slice(json).map_err(|e| PackError::Run(RunError::Json(e)))?;
     for m in measurements(&mut value) {
         let n = take_u32(&mut rest)?;
-        let planes = take(&mut rest, n.checked_mul(8).ok_or(PackError::Layout("count"))?)?;
+        let planes = take(
+            &mut rest,
+            n.checked_mul(8).ok_or(PackError::Layout("count"))?,
+        )?;
         if n == 0 {
             continue;
         }
@@ -96,7 +99,8 @@ pub fn decode(bytes: &[u8]) -> Result<Run, PackError> {
                 prev ^= u64::from_le_bytes(b);
                 // A non-finite value has no JSON number: it becomes null,
                 // which reading the run then refuses, naming the file.
-                serde_json::Number::from_f64(f64::from_bits(prev)).map_or(Value::Null, Value::Number)
+                serde_json::Number::from_f64(f64::from_bits(prev))
+                    .map_or(Value::Null, Value::Number)
             })
             .collect();
         if let Some(obj) = m.as_object_mut() {

@@ -52,7 +52,9 @@ fn month(run: &Run) -> &str {
 
 /// Where `run`'s file lives, relative to the store.
 pub(super) fn run_file_path(run: &Run) -> PathBuf {
-    Path::new("runs").join(month(run)).join(file_name(&run.run_id))
+    Path::new("runs")
+        .join(month(run))
+        .join(file_name(&run.run_id))
 }
 
 /// The index segment `run` is listed in.
@@ -117,7 +119,8 @@ pub(super) fn append(dir: &Path, run: &Run) -> Result<Appended, HistoryError> {
     write_atomic(&file, &bytes)?;
     warnings.extend(jsonl::append(&segment(dir, run), &summarised(run))?.warning);
     std::fs::remove_file(&pending).map_err(|e| io(&pending, "cannot remove", e))?;
-    lock.unlock().map_err(|e| io(&lock_path, "cannot unlock", e))?;
+    lock.unlock()
+        .map_err(|e| io(&lock_path, "cannot unlock", e))?;
     Ok(Appended {
         warning: (!warnings.is_empty()).then(|| warnings.join("\n")),
     })
@@ -191,7 +194,9 @@ fn segments(dir: &Path) -> Result<Vec<PathBuf>, HistoryError> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             p.extension().is_some_and(|x| x == "jsonl")
-                && !p.file_name().is_some_and(|n| n.as_encoded_bytes().starts_with(b"."))
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.as_encoded_bytes().starts_with(b"."))
         })
         .collect();
     paths.sort();
@@ -248,7 +253,9 @@ pub(super) fn read(
         parts.push(part.runs);
     }
     loaded.runs = parts.into_iter().rev().flatten().collect();
-    loaded.runs.drain(..loaded.runs.len().saturating_sub(window));
+    loaded
+        .runs
+        .drain(..loaded.runs.len().saturating_sub(window));
     if let Some(last) = loaded.runs.last_mut() {
         *last = full(dir, last)?;
     }

@@ -206,7 +206,9 @@ fn judging_reads_only_the_newest_window_of_runs() {
         append(&jsonl, &sample_run(&format!("r{i}"))).unwrap();
     }
     for path in [&store, &jsonl] {
-        let loaded = read(path, LoadOptions::default(), Some(2)).unwrap().unwrap();
+        let loaded = read(path, LoadOptions::default(), Some(2))
+            .unwrap()
+            .unwrap();
         assert_eq!(ids(&loaded), ["r3", "r4"], "{}", path.display());
     }
 }

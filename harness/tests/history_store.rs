@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use common::*;
 use harness::dashboard::synthetic::{Spec, bench_id, commits, runs};
 
-/// A synthetic history over two months with a step in bench 0, as
+/// A synthetic history over 40 days with a step in bench 0, as
 /// `.jsonl`, and a store imported from it.
 fn histories(dir: &Path) -> (PathBuf, PathBuf) {
     let spec = Spec {
@@ -42,8 +42,8 @@ fn histories(dir: &Path) -> (PathBuf, PathBuf) {
 fn a_jsonl_history_imported_into_a_store_exports_back_byte_for_byte() {
     let dir = tempfile::tempdir().unwrap();
     let (jsonl, store) = histories(dir.path());
-    // The runs span two months, so two index segments are read back.
-    assert_eq!(std::fs::read_dir(store.join("index")).unwrap().count(), 2);
+    // The runs span 40 days, so as many index segments are read back.
+    assert!(std::fs::read_dir(store.join("index")).unwrap().count() >= 40);
     let back = dir.path().join("back.jsonl");
     harness(dir.path())
         .args(["export", "--format", "jsonl", "--history"])

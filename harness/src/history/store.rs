@@ -2,15 +2,17 @@
 //!
 //! ```text
 //! <store>/runs/<YYYY-MM>/<run id>.run   the whole run, packed (see pack.rs)
-//! <store>/index/<YYYY-MM>.jsonl         one line per run: the run with
+//! <store>/index/<YYYY-MM-DD>.jsonl      one line per run: the run with
 //!                                       each sample replaced by its summary
 //! <store>/lock, <store>/pending          local only (listed in .gitignore)
 //! <store>/.gitattributes                 index segments merge by union
 //! ```
 //!
-//! The month is the run's own (`time`), so run files and index segments of
-//! different runners never touch the same bytes except by appending lines
-//! to the same month's index, which a union merge joins.
+//! Month and day are the run's own (`time`), so run files and index
+//! segments of different runners never touch the same bytes except by
+//! appending lines to the same day's index, which a union merge joins.
+//! A segment per day keeps what git stores for each append (a new version
+//! of one segment) to one day's lines.
 //!
 //! An append, under an exclusive lock on `<store>/lock`: records the run
 //! file's name in `pending`, writes the run file (temporary name, then
@@ -20,7 +22,7 @@
 //! first indexes that run if its file is whole and its line missing
 //! (loads only warn, since they take no lock).
 //!
-//! Judging reads index segments from the newest month back until it has
+//! Judging reads index segments from the newest day back until it has
 //! the window's runs, and the newest run's file for its samples.
 
 use std::fs::OpenOptions;
@@ -57,9 +59,10 @@ pub(super) fn run_file_path(run: &Run) -> PathBuf {
         .join(file_name(&run.run_id))
 }
 
-/// The index segment `run` is listed in.
+/// The index segment `run` is listed in: its day's.
 fn segment(dir: &Path, run: &Run) -> PathBuf {
-    dir.join("index").join(format!("{}.jsonl", month(run)))
+    let day = run.time.get(..10).unwrap_or("0000-00-00");
+    dir.join("index").join(format!("{day}.jsonl"))
 }
 
 /// `run` as its index line holds it: each sample replaced by its summary.
@@ -91,7 +94,7 @@ pub(super) fn append(dir: &Path, run: &Run) -> Result<Appended, HistoryError> {
     lock.lock().map_err(|e| io(&lock_path, "cannot lock", e))?;
     // The lock and the journal are this machine's; git never needs them.
     // Index segments only gain lines, so git's union merge joins two
-    // runners' appends to the same month without a conflict.
+    // runners' appends to the same day without a conflict.
     for (name, text) in [
         (".gitignore", &b"lock\npending\n.*.tmp\n"[..]),
         (".gitattributes", b"index/*.jsonl merge=union\n"),
@@ -182,7 +185,7 @@ fn full(dir: &Path, listed: &Run) -> Result<Run, HistoryError> {
     read_run_file(&dir.join(run_file_path(listed)))
 }
 
-/// The index segments, oldest month first.
+/// The index segments, oldest day first.
 fn segments(dir: &Path) -> Result<Vec<PathBuf>, HistoryError> {
     let index = dir.join("index");
     let entries = match std::fs::read_dir(&index) {
@@ -263,8 +266,8 @@ pub(super) fn read(
     Ok(Some(loaded))
 }
 
-/// Calls `each` on every run, in full, oldest month first and in append
-/// order within a month; one segment's index lines in memory at a time.
+/// Calls `each` on every run, in full, oldest day first and in append
+/// order within a day; one segment's index lines in memory at a time.
 pub(super) fn for_each_run(
     dir: &Path,
     options: LoadOptions,

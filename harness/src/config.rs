@@ -7,7 +7,7 @@
 //! have that option and only when the command line does not give it:
 //!
 //! ```toml
-//! history = "reports/history.jsonl"   # --history (paths are relative to this file)
+//! history = "reports/history"        # --history: a store directory, or a .jsonl file (paths are relative to this file)
 //! baselines = "baselines"             # --baselines
 //! targets = "targets.toml"            # --targets
 //! accepted = "baselines/accepted.toml"  # --accepted
@@ -397,7 +397,7 @@ mod tests {
         let c = cfg(&example).unwrap();
         assert!(
             c.options
-                .contains(&("history".into(), vec!["/repo/reports/history.jsonl".into()]))
+                .contains(&("history".into(), vec!["/repo/reports/history".into()]))
         );
         assert!(c.options.contains(&(
             "suite".into(),

@@ -174,7 +174,7 @@ fn run_skips_missing_suites_unless_required() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no measurements collected"));
-    assert!(!dir.path().join("reports/history.jsonl").exists());
+    assert!(!dir.path().join("reports/history").exists());
     harness(dir.path())
         .args(["run", "--workspace", "nowhere"])
         .assert()

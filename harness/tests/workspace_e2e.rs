@@ -199,8 +199,8 @@ fn tool_path(root: &Path) -> String {
 }
 
 fn history_ids(history: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(history).unwrap();
-    let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    let loaded = harness::history::load(history).unwrap();
+    let last = serde_json::to_value(loaded.runs.last().unwrap()).unwrap();
     let mut ids: Vec<String> = last["measurements"]
         .as_array()
         .unwrap()
@@ -222,7 +222,7 @@ fn run_records_every_working_bench_of_a_workspace_and_names_the_one_that_panicke
     let dir = tempfile::tempdir().unwrap();
     let ws = workspace(dir.path());
     let path = tool_path(dir.path());
-    let history = ws.join("reports/history.jsonl");
+    let history = ws.join("reports/history");
 
     // Run from elsewhere: paths follow --workspace, not the current folder.
     harness(dir.path())
@@ -290,7 +290,7 @@ fn package_bench_suite_and_filter_select_across_the_workspace() {
     let dir = tempfile::tempdir().unwrap();
     let ws = workspace(dir.path());
     let path = tool_path(dir.path());
-    let history = ws.join("reports/history.jsonl");
+    let history = ws.join("reports/history");
 
     // The filter reaches the heap probe and the gungraun bench: only the
     // selected benches run (the probe and the counts bench write nothing else).
@@ -451,7 +451,7 @@ fn init_sets_a_workspace_up_and_its_harness_toml_is_used() {
     std::fs::write(
         ws.join("harness.toml"),
         config.replace(
-            "# history = \"reports/history.jsonl\"",
+            "# history = \"reports/history\"",
             "history = \"data/runs.jsonl\"",
         ),
     )

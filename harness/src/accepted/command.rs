@@ -83,7 +83,10 @@ pub(super) fn resolve(dir: &Path, rev: &str) -> Result<(String, i64), WorktreeEr
 type Matched = Result<BTreeMap<(String, Metric), (usize, usize)>, String>;
 
 fn matched_series(history_path: &Path, entry: &Acceptance) -> Matched {
-    let loaded = history::load(history_path).map_err(|e| e.to_string())?;
+    // The runs judging reads: counts need no samples, and a long store's
+    // older runs are outside every verdict anyway.
+    let loaded = history::load_recent(history_path, history::LoadOptions::default())
+        .map_err(|e| e.to_string())?;
     let mut series = BTreeMap::new();
     for run in &loaded.runs {
         for m in &run.measurements {

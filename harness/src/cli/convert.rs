@@ -299,16 +299,27 @@ impl Cli {
                 format: match a.format {
                     ExportFormatArg::Bmf => ExportFormat::Bmf,
                     ExportFormatArg::Gab => ExportFormat::Gab,
+                    ExportFormatArg::Jsonl => ExportFormat::Jsonl,
                 },
                 run: a.run,
                 history: a.history,
                 load: a.damaged.options(),
+                out: a.out,
             }),
             Sub::Import { tool } => {
                 let (tool, path, a) = match tool {
                     ImportSub::Criterion { dir, args } => (ImportTool::Criterion, dir, args),
                     ImportSub::Gungraun { path, args } => (ImportTool::Gungraun, path, args),
                     ImportSub::Heap { path, args } => (ImportTool::Heap, path, args),
+                    ImportSub::History { file, history } => {
+                        return Ok(Command::Import(ImportConfig {
+                            tool: ImportTool::History,
+                            path: file,
+                            out: None,
+                            history: Some(history),
+                            format: Format::Table,
+                        }));
+                    }
                 };
                 Command::Import(ImportConfig {
                     tool,

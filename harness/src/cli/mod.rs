@@ -161,7 +161,7 @@ struct RunArgs {
     /// Fail (exit 2) instead of skipping when this suite's tool is missing.
     #[arg(long, value_enum, value_name = "SUITE")]
     require: Vec<SuiteArg>,
-    /// History file to append to [default: <workspace>/reports/history.jsonl].
+    /// History to append to: a store directory, or a `.jsonl` file [default: <workspace>/reports/history, or reports/history.jsonl where only that exists].
     #[arg(long)]
     history: Option<PathBuf>,
     /// Workspace root (or any member) holding a Cargo.toml.
@@ -474,6 +474,9 @@ enum ExportFormatArg {
     Bmf,
     /// github-action-benchmark `customSmallerIsBetter`.
     Gab,
+    /// The whole history as JSON lines (one run per line, samples
+    /// included): what `import history` reads back.
+    Jsonl,
 }
 
 #[derive(Debug, Args)]
@@ -482,11 +485,14 @@ struct ExportArgs {
     #[arg(long, value_enum)]
     format: ExportFormatArg,
     /// Export this run record instead of the history's latest.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "out")]
     run: Option<PathBuf>,
-    /// History file.
+    /// History: a store directory, or a `.jsonl` file.
     #[arg(long, default_value = DEFAULT_PATH)]
     history: PathBuf,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
     #[command(flatten)]
     damaged: Damaged,
 }
@@ -526,6 +532,16 @@ enum ImportSub {
         path: PathBuf,
         #[command(flatten)]
         args: ImportArgs,
+    },
+    /// A JSON-lines history: every run appended to --history (runs it
+    /// already holds are skipped), so a `.jsonl` history moves into the
+    /// store without loss.
+    History {
+        /// The `.jsonl` file.
+        file: PathBuf,
+        /// History to append to: a store directory, or a `.jsonl` file.
+        #[arg(long, default_value = DEFAULT_PATH)]
+        history: PathBuf,
     },
 }
 

@@ -132,6 +132,7 @@ pub fn read_bench(dir: &Path) -> Result<CriterionBench, CollectError> {
             samples: Some(samples),
             source: "criterion".to_owned(),
             signed: false,
+            summary: None,
         },
         change: read_change(dir)?,
     })

@@ -52,11 +52,23 @@ pub fn load_history(path: &Path) -> anyhow::Result<Vec<Run>> {
     load_history_with(path, LoadOptions::default())
 }
 
-/// [`load_history`] with `--skip-damaged` or not.
+/// [`load_history`] with `--skip-damaged` or not: the newest
+/// [`history::JUDGE_WINDOW`] runs, as every judging view reads them.
 pub fn load_history_with(path: &Path, options: LoadOptions) -> anyhow::Result<Vec<Run>> {
-    let loaded = history::load_with(path, options)?;
+    let path = &resolved(path);
+    let loaded = history::load_recent(path, options)?;
     warn_skipped(path, &loaded, options);
     Ok(loaded.runs)
+}
+
+/// The history `path` names, or the `.jsonl` file of a repository from
+/// before the store, with a one-line hint ([`history::resolve`]).
+pub fn resolved(path: &Path) -> std::path::PathBuf {
+    let (path, hint) = history::resolve(path);
+    if let Some(h) = hint {
+        eprintln!("hint: {h}");
+    }
+    path
 }
 
 /// Loads the history for a command that needs its runs: a history with
@@ -64,7 +76,8 @@ pub fn load_history_with(path: &Path, options: LoadOptions) -> anyhow::Result<Ve
 /// one error [`history::HistoryError::NoRuns`] naming the file, the same
 /// in every command.
 pub fn history_runs(path: &Path, options: LoadOptions) -> anyhow::Result<Vec<Run>> {
-    let loaded = history::load_runs(path, options)?;
+    let path = &resolved(path);
+    let loaded = history::load_recent_runs(path, options)?;
     warn_skipped(path, &loaded, options);
     Ok(loaded.runs)
 }
@@ -113,7 +126,12 @@ pub fn measurement_table(title: &str, run: &Run) -> Table {
             m.bench.to_string(),
             m.metric.to_string(),
             show(chart_value(m), m.unit),
-            m.samples.as_ref().map_or(0, |s| s.len()).to_string(),
+            m.samples
+                .as_ref()
+                .map(|s| s.len())
+                .or(m.summary.map(|s| s.n))
+                .unwrap_or(0)
+                .to_string(),
             m.source.clone(),
         ]);
     }

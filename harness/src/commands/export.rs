@@ -6,20 +6,86 @@
 //! - github-action-benchmark `customSmallerIsBetter` (`gab`): `[{ "name",
 //!   "unit", "value", "range", "extra" }]`.
 
+use std::io::Write;
+
+use anyhow::Context as _;
 use serde_json::{Map, Value, json};
 
-use super::common::{Outcome, chosen_run};
+use super::common::{Outcome, chosen_run, resolved};
 use super::{ExportConfig, ExportFormat};
+use crate::history::{self, HistoryError};
 use crate::model::{Metric, Run};
 
-/// Prints the chosen run in the chosen format.
+/// Prints the chosen run in the chosen format, or the whole history as
+/// JSON lines.
 pub fn export(c: &ExportConfig) -> anyhow::Result<Outcome> {
+    if c.format == ExportFormat::Jsonl {
+        return export_jsonl(c);
+    }
     let run = chosen_run(c.run.as_deref(), &c.history, c.load)?;
     let value = match c.format {
         ExportFormat::Bmf => bmf(&run),
         ExportFormat::Gab => gab(&run),
+        ExportFormat::Jsonl => json!(run),
     };
-    Ok(Outcome::ok(serde_json::to_string_pretty(&value)? + "\n"))
+    let text = serde_json::to_string_pretty(&value)? + "\n";
+    match &c.out {
+        Some(out) => {
+            history::write_atomic(out, text.as_bytes())?;
+            Ok(Outcome::ok(String::new()))
+        }
+        None => Ok(Outcome::ok(text)),
+    }
+}
+
+/// Every run of the history, one JSON line each, in the history's order:
+/// streamed to `--out` (a temporary name, renamed when complete), else
+/// to standard output, so the history is never held whole in memory.
+fn export_jsonl(c: &ExportConfig) -> anyhow::Result<Outcome> {
+    let history = resolved(&c.history);
+    let mut count = 0usize;
+    let mut write = |sink: &mut dyn Write| -> anyhow::Result<()> {
+        let loaded = history::for_each_run(&history, c.load, &mut |run| {
+            let mut line = serde_json::to_vec(&run).map_err(|e| HistoryError::Io {
+                path: history.clone(),
+                message: format!("cannot encode run {:?}: {e}", run.run_id),
+            })?;
+            line.push(b'\n');
+            count += 1;
+            sink.write_all(&line)
+                .map_err(|e| history::io(&history, "cannot write", e))
+        })?;
+        for w in &loaded.warnings {
+            eprintln!("warning: {w}");
+        }
+        Ok(sink.flush()?)
+    };
+    match &c.out {
+        Some(out) => {
+            let tmp = out.with_file_name(format!(
+                ".{}.{}.tmp",
+                out.file_name().unwrap_or_default().to_string_lossy(),
+                history::unique_tag()
+            ));
+            let result = (|| {
+                let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+                write(&mut file)?;
+                file.into_inner()?.sync_all()?;
+                std::fs::rename(&tmp, out)?;
+                anyhow::Ok(())
+            })();
+            if result.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            result.with_context(|| format!("{}: cannot write the export", out.display()))?;
+            eprintln!("exported {count} run(s) to {}", out.display());
+        }
+        None => {
+            let stdout = std::io::stdout();
+            write(&mut std::io::BufWriter::new(stdout.lock()))?;
+        }
+    }
+    Ok(Outcome::ok(String::new()))
 }
 
 fn measure(metric: &Metric) -> String {

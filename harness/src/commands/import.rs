@@ -1,12 +1,14 @@
 //! `harness import criterion DIR | gungraun DIR|FILE | heap FILE`: another
 //! tool's output as a run record, optionally saved or appended.
+//! `harness import history FILE.jsonl`: every run of a JSON-lines history
+//! appended to another history (the store, by default).
 
 use anyhow::Context as _;
 
 use super::common::{Outcome, measurement_table};
 use super::{ImportConfig, ImportTool};
 use crate::collect;
-use crate::history;
+use crate::history::{self, HistoryError, LoadOptions};
 use crate::model::{Measurement, Run, SCHEMA_VERSION};
 use crate::probe;
 use crate::render::Document;
@@ -14,6 +16,7 @@ use crate::render::Document;
 /// Imports, prints what was read, and stores it where asked.
 pub fn import(c: &ImportConfig) -> anyhow::Result<Outcome> {
     let measurements: Vec<Measurement> = match c.tool {
+        ImportTool::History => return import_history(c),
         ImportTool::Criterion => collect::criterion::collect(&c.path)?
             .into_iter()
             .map(|b| b.measurement)
@@ -45,6 +48,40 @@ pub fn import(c: &ImportConfig) -> anyhow::Result<Outcome> {
         json: serde_json::to_value(&run)?,
     };
     Ok(Outcome::ok(c.format.renderer().render(&doc)))
+}
+
+/// Appends every run of the JSON-lines history `c.path` to `c.history`,
+/// in order. A store refuses a run id it already holds, which is skipped
+/// and counted, so an interrupted import can simply be run again; a
+/// `.jsonl` target takes every run (it is never read, so importing one
+/// run costs one run).
+fn import_history(c: &ImportConfig) -> anyhow::Result<Outcome> {
+    let target = c
+        .history
+        .as_deref()
+        .unwrap_or(std::path::Path::new(history::DEFAULT_PATH));
+    let (mut added, mut present) = (0usize, 0usize);
+    let loaded = history::for_each_run(&c.path, LoadOptions::default(), &mut |run| {
+        match history::append_exact(target, &run) {
+            Ok(appended) => {
+                if let Some(w) = appended.warning {
+                    eprintln!("warning: {w}");
+                }
+                added += 1;
+            }
+            Err(HistoryError::Duplicate { .. }) => present += 1,
+            Err(e) => return Err(e),
+        }
+        Ok(())
+    })?;
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(Outcome::ok(format!(
+        "imported {added} run(s) from {} into {} ({present} already there)\n",
+        c.path.display(),
+        target.display()
+    )))
 }
 
 /// A run record for measurements taken now in the repository holding

@@ -16,7 +16,7 @@ const CONFIG: &str = r#"# harness.toml: this repository's defaults for the harne
 # Every key is optional and stands for the option in its comment; an option
 # given on the command line wins. Paths are relative to this file.
 
-# history = "reports/history.jsonl"      # --history: one JSON line per run
+# history = "reports/history"            # --history: a store directory (one file per run), or a .jsonl file
 # baselines = "baselines"                # --baselines: saved baselines, calibrations
 # targets = "targets.toml"               # --targets: gates
 # accepted = "baselines/accepted.toml"   # --accepted: reviewed, expected changes

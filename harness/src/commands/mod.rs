@@ -109,6 +109,8 @@ pub enum ExportFormat {
     Bmf,
     /// github-action-benchmark `customSmallerIsBetter`.
     Gab,
+    /// The whole history as JSON lines, one run per line, samples included.
+    Jsonl,
 }
 
 /// `harness export`.
@@ -122,6 +124,8 @@ pub struct ExportConfig {
     pub history: PathBuf,
     /// How damaged history lines are treated (`--skip-damaged`).
     pub load: LoadOptions,
+    /// Write here (temporary name, then renamed) instead of to stdout.
+    pub out: Option<PathBuf>,
 }
 
 /// The tool whose output is imported.
@@ -133,6 +137,8 @@ pub enum ImportTool {
     Gungraun,
     /// Heap probe file.
     Heap,
+    /// A JSON-lines history, every run of it appended to `history`.
+    History,
 }
 
 /// `harness import`.

@@ -42,12 +42,13 @@ pub fn run(c: &RunConfig) -> anyhow::Result<Outcome> {
                 message: f.message.clone(),
             })
             .collect();
-        history::append(&c.history, &run)?;
+        let path = super::common::resolved(&c.history);
+        history::append(&path, &run)?;
         text.push_str(&format!(
             "appended run {} ({} measurements) to {}\n",
             run.run_id,
             run.measurements.len(),
-            c.history.display()
+            path.display()
         ));
     }
     eprintln!("[harness] done in {:.1}s", clock.elapsed().as_secs_f64());

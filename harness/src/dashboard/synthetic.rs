@@ -175,6 +175,7 @@ pub fn runs(spec: &Spec, commits: &[Commit]) -> Vec<Run> {
                     samples: Some(Sample::new(samples).expect("positive samples")),
                     source: "criterion".into(),
                     signed: false,
+                    summary: None,
                 });
                 if b % 2 == 0 && r >= spec.runs / 5 {
                     let ir =

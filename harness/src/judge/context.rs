@@ -239,7 +239,7 @@ pub fn tracks(ctx: &Context) -> Vec<Track> {
             t.values.push(chart_value(m));
             t.intervals.push(m.interval.map(|i| (i.lower, i.upper)));
             // A series charted by the median of samples in any run says so.
-            if m.samples.is_some() {
+            if m.samples.is_some() || m.summary.is_some() {
                 t.statistic = super::chart_statistic(m);
             }
         }

@@ -7,7 +7,18 @@ use crate::stats::growth::{log_fit_r_squared, power_fit};
 use crate::targets::{Class, ComplexityGate, Gate, Statistic};
 
 /// The statistic a gate names, from the samples (or the single value).
+/// A run read from the store's index gives its summary's statistics,
+/// computed from the same samples by the same functions.
 pub fn statistic(m: &Measurement, stat: Statistic) -> Option<f64> {
+    if let (None, Some(s)) = (&m.samples, &m.summary) {
+        return Some(match stat {
+            Statistic::Mean => s.mean,
+            Statistic::Median => s.median,
+            Statistic::P99 => s.p99,
+            Statistic::Max => s.max,
+            Statistic::Value => m.estimate,
+        });
+    }
     let values = m.values();
     match stat {
         Statistic::Mean => mean(&values),

@@ -38,17 +38,20 @@ pub use verdict::{Change, ComplexityRow, Row, Verdict, pct, show};
 use crate::model::Measurement;
 
 /// The value a run is charted and judged by: the median of its samples
-/// (robust to a noisy sample), else its estimate.
+/// (robust to a noisy sample), else its estimate. A run read from the
+/// store's index has the samples' median in its summary instead.
 pub fn chart_value(m: &Measurement) -> f64 {
-    m.samples
-        .as_ref()
-        .and_then(|s| crate::stats::describe::median(s.values()))
-        .unwrap_or(m.estimate)
+    match (&m.samples, &m.summary) {
+        (Some(s), _) => crate::stats::describe::median(s.values()),
+        (None, Some(s)) => Some(s.median),
+        (None, None) => None,
+    }
+    .unwrap_or(m.estimate)
 }
 
 /// The name of the statistic [`chart_value`] takes for `m`.
 pub fn chart_statistic(m: &Measurement) -> &'static str {
-    if m.samples.is_some() {
+    if m.samples.is_some() || m.summary.is_some() {
         "median"
     } else {
         "value"

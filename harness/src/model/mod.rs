@@ -5,12 +5,14 @@ mod bench_id;
 mod metric;
 mod run;
 mod sample;
+mod summary;
 mod valid;
 
 pub use bench_id::{BenchId, BenchIdError};
 pub use metric::{Metric, Unit};
 pub use run::{FailedTarget, GitInfo, Interval, Machine, Measurement, Run, SCHEMA_VERSION};
 pub use sample::{Sample, ValueError, check_finite, check_value};
+pub use summary::{Summary, summarise};
 pub use valid::{InvalidRun, MAX_COMMIT_TIME, MIN_COMMIT_TIME, is_commit_hash, is_rfc3339};
 
 /// Why a run record could not be read.
@@ -38,7 +40,11 @@ pub enum RunError {
 /// Version 1 is the current shape. A future version 2 adds a migration
 /// arm here that upgrades the JSON value of an older record first.
 pub fn read_run(text: &str) -> Result<Run, RunError> {
-    let value: serde_json::Value = serde_json::from_str(text)?;
+    read_run_value(serde_json::from_str(text)?)
+}
+
+/// Reads one run record already parsed as JSON, as [`read_run`] does.
+pub fn read_run_value(value: serde_json::Value) -> Result<Run, RunError> {
     let version = value
         .get("schema")
         .and_then(serde_json::Value::as_u64)

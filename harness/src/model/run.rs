@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{BenchId, InvalidRun, Metric, Sample, Unit, ValueError, check_finite, check_value};
+use super::{
+    BenchId, InvalidRun, Metric, Sample, Summary, Unit, ValueError, check_finite, check_value,
+};
 
 /// The schema version this build writes. Bump it when a field changes
 /// meaning; [`super::read_run`] keeps reading every older version.
@@ -178,6 +180,12 @@ pub struct Measurement {
     /// that are never negative keep their old shape.
     #[serde(skip_serializing_if = "is_false")]
     pub signed: bool,
+    /// The statistics of samples that were left out: set only on a run
+    /// read from the history store's index (`samples` is then `None`), so
+    /// that charts and gates still see the samples' median, mean, p99
+    /// and max. Written only when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Summary>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -197,17 +205,28 @@ struct RawMeasurement {
     source: String,
     #[serde(default)]
     signed: bool,
+    #[serde(default)]
+    summary: Option<Summary>,
 }
 
 impl TryFrom<RawMeasurement> for Measurement {
     type Error = ValueError;
     fn try_from(r: RawMeasurement) -> Result<Self, ValueError> {
         let samples = r.samples.as_ref().map_or(&[][..], Sample::values);
+        if let Some(s) = &r.summary {
+            s.check()?;
+        }
+        let summarised = r.summary.as_ref().map(Summary::values);
         check_sign(
             &r.metric,
             r.signed,
-            std::iter::once(&r.estimate).chain(samples),
+            std::iter::once(&r.estimate)
+                .chain(samples)
+                .chain(summarised.iter().flatten()),
         )?;
+        // Samples, when present, are what is judged: a summary beside
+        // them would be a second, possibly stale, copy.
+        let summary = if r.samples.is_none() { r.summary } else { None };
         Ok(Measurement {
             bench: r.bench,
             metric: r.metric,
@@ -217,6 +236,7 @@ impl TryFrom<RawMeasurement> for Measurement {
             samples: r.samples,
             source: r.source,
             signed: r.signed,
+            summary,
         })
     }
 }
@@ -277,6 +297,7 @@ impl Measurement {
             samples: None,
             source: source.to_owned(),
             signed,
+            summary: None,
         })
     }
 

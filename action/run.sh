@@ -5,7 +5,7 @@
 #                      within HARNESS_BUDGET, and publish one PR comment.
 #   HARNESS_MODE=main  run the benches (HARNESS_PROFILE), append to
 #                      HARNESS_HISTORY (or, with HARNESS_DATA_BRANCH, to
-#                      history.jsonl on that branch of origin, pushed with
+#                      the store history/ on that branch of origin, pushed with
 #                      GITHUB_TOKEN), check the run, bisect each slowdown
 #                      it confirms into HARNESS_BISECTS (unless
 #                      HARNESS_BISECT=false; needs the full git history),
@@ -51,7 +51,7 @@ case "$mode" in
     branch="${HARNESS_DATA_BRANCH:-}"
     status=0
     if [ -z "$branch" ]; then
-      history="${HARNESS_HISTORY:-reports/history.jsonl}"
+      history="${HARNESS_HISTORY:-reports/history}"
       "$harness" run --profile "$profile" --history "$history" || status=$?
     else
       # The history lives on a data branch: this run is recorded on its own
@@ -59,7 +59,7 @@ case "$mode" in
       # concurrent push makes ours fail, and we start again from the branch
       # as it is then, so no run is lost or doubled.
       data=.harness-data
-      history="$data/history.jsonl"
+      history="$data/history"
       bisects="$data/bisects"
       remote="${HARNESS_DATA_REMOTE:-$(git remote get-url origin)}"
       if [ -n "${GITHUB_TOKEN:-}" ] && [[ "$remote" == https://github.com/* ]]; then

@@ -76,7 +76,7 @@ fn the_action_gates_a_pull_request_and_records_the_main_branch() {
     let main = action(&repo, "main", &output).output().unwrap();
     let stderr = String::from_utf8_lossy(&main.stderr);
     assert_eq!(main.status.code(), Some(0), "{stderr}");
-    assert!(repo.join("reports/history.jsonl").is_file());
+    assert!(repo.join("reports/history/index").is_dir());
     assert!(repo.join("reports/site/index.html").is_file());
     assert_eq!(std::fs::read_to_string(&output).unwrap(), "verdict=pass\n");
 
@@ -100,8 +100,9 @@ fn the_action_gates_a_pull_request_and_records_the_main_branch() {
             .unwrap();
         let stderr = String::from_utf8_lossy(&main.stderr);
         assert_eq!(main.status.code(), Some(0), "{stderr}");
-        let stored = git(&origin, &["show", "bench-data:history.jsonl"]);
-        assert_eq!(stored.lines().count(), n, "{stored}");
+        let stored = git(&origin, &["ls-tree", "-r", "--name-only", "bench-data"]);
+        let runs = stored.lines().filter(|f| f.ends_with(".run")).count();
+        assert_eq!(runs, n, "{stored}");
     }
     assert!(repo.join("reports/site/index.html").is_file());
 

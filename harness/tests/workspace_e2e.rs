@@ -251,14 +251,8 @@ fn run_records_every_working_bench_of_a_workspace_and_names_the_one_that_panicke
     );
 
     // The failure is part of the record, with its message.
-    let last: serde_json::Value = serde_json::from_str(
-        std::fs::read_to_string(&history)
-            .unwrap()
-            .lines()
-            .last()
-            .unwrap(),
-    )
-    .unwrap();
+    let loaded = harness::history::load(&history).unwrap();
+    let last = serde_json::to_value(loaded.runs.last().unwrap()).unwrap();
     assert_eq!(last["failures"][0]["target"], "alpha/boom");
     assert!(
         last["failures"][0]["message"]

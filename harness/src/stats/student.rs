@@ -2,6 +2,9 @@
 //! statrs (`StudentsT`), with the infinite and degenerate cases answered
 //! here rather than by the library.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// P(T > t) for Student's t with `df` degrees of freedom; `None` for
@@ -21,12 +24,34 @@ pub fn t_upper_tail(t: f64, df: f64) -> Option<f64> {
 }
 
 /// The quantile of Student's t with upper tail `p`.
+///
+/// The inverse CDF is a root search over many CDF evaluations, and the
+/// judge asks for the same few (p, df) pairs (the 95 % level, a handful
+/// of α shares, integer degrees of freedom) hundreds of thousands of times
+/// when it walks a long history, so answers are remembered per thread:
+/// the same bits in give the same bits out, only faster.
 pub fn t_quantile(p: f64, df: f64) -> Option<f64> {
     if !(0.0 < p && p < 1.0) || df <= 0.0 {
         return None;
     }
+    thread_local! {
+        static KNOWN: RefCell<HashMap<(u64, u64), f64>> = RefCell::new(HashMap::new());
+    }
+    let key = (p.to_bits(), df.to_bits());
+    if let Some(q) = KNOWN.with(|k| k.borrow().get(&key).copied()) {
+        return Some(q);
+    }
     let dist = StudentsT::new(0.0, 1.0, df).ok()?;
-    Some(dist.inverse_cdf(1.0 - p))
+    let q = dist.inverse_cdf(1.0 - p);
+    KNOWN.with(|k| {
+        let mut k = k.borrow_mut();
+        // Bounded: a caller sweeping p continuously must not grow it forever.
+        if k.len() >= 4096 {
+            k.clear();
+        }
+        k.insert(key, q);
+    });
+    Some(q)
 }
 
 #[cfg(test)]

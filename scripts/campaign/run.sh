@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The pull-request gate measured on this machine, as a user meets it:
+# `harness compare` of the whole quick suite (every system) on identical
+# code, with a 5 % and a 15 % slowdown injected into two hot paths
+# (scripts/campaign/inject.py), with the sequential design (the default)
+# and with fixed 6 rounds, one comparison after the other. Then a table:
+# wall time of each comparison (builds excluded: they are reused from the
+# first one), wall-time benches flagged, false flags, slowed benches
+# caught, UNKNOWNs, and the median half-width of the 95 % interval.
+#
+#   scripts/campaign/run.sh OUT_DIR [REPEATS]     (REPEATS: 3; 15 % runs once)
+#
+# Needs an otherwise idle machine: anything else running widens every
+# interval. About 15 minutes per comparison.
+set -euo pipefail
+out=$(realpath -m "${1:?usage: run.sh OUT_DIR [REPEATS]}")
+repeats="${2:-3}"
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(git -C "$here" rev-parse --show-toplevel)
+base=$(git -C "$repo" rev-parse HEAD)
+mkdir -p "$out"
+cargo build --release --locked -q -p harness --manifest-path "$repo/Cargo.toml"
+harness="$repo/target/release/harness"
+
+# One branch per slowdown, made from HEAD in a scratch worktree.
+for pct in 5 15; do
+  branch="campaign-slow$pct"
+  git -C "$repo" branch -D "$branch" >/dev/null 2>&1 || true
+  tree="$out/tree-$pct"
+  rm -rf "$tree"
+  git -C "$repo" worktree add -q -b "$branch" "$tree" "$base"
+  python3 "$here/inject.py" "$tree" "$pct"
+  git -C "$tree" -c user.name=campaign -c user.email=campaign@invalid commit -qam "inject $pct% into two hot paths"
+  git -C "$repo" worktree remove --force "$tree"
+done
+
+compare() { # NAME HEAD [extra args]
+  local name=$1 head=$2
+  shift 2
+  echo "[campaign] $name: $(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  local start end status=0
+  start=$(date +%s)
+  (cd "$repo" && "$harness" compare --base "$base" --head "$head" --budget 15m \
+    --target-dir "$out/targets" --out "$out/$name.json" "$@" >"$out/$name.txt" 2>"$out/$name.err") || status=$?
+  end=$(date +%s)
+  echo "{\"seconds\": $((end - start)), \"exit\": $status}" >"$out/$name.time.json"
+}
+
+# Builds both sides once (kept in --target-dir), so the timed comparisons
+# measure rounds, not compilation.
+compare warmup "$base" --rounds 2 --min-rounds 2 --filter '^ntu/observe/w5$'
+for i in $(seq 1 "$repeats"); do
+  compare "identical-seq-$i" "$base"
+  compare "slow5-seq-$i" campaign-slow5
+done
+compare slow15-seq-1 campaign-slow15
+for i in $(seq 1 "$repeats"); do
+  compare "identical-fixed6-$i" "$base" --rounds 6 --min-rounds 6
+  compare "slow5-fixed6-$i" campaign-slow5 --rounds 6 --min-rounds 6
+done
+compare slow15-fixed6-1 campaign-slow15 --rounds 6 --min-rounds 6
+python3 "$here/summary.py" "$out"

@@ -27,15 +27,19 @@ fn histories(dir: &Path) -> (PathBuf, PathBuf) {
     }
     std::fs::write(&jsonl, text).unwrap();
     let store = dir.join("store");
+    import(dir, &jsonl, &store).stdout(predicates::str::contains("imported 160 run(s)"));
+    (jsonl, store)
+}
+
+/// `harness import history JSONL --history STORE`, which must succeed.
+fn import(dir: &Path, jsonl: &Path, store: &Path) -> assert_cmd::assert::Assert {
     harness(dir)
         .args(["import", "history"])
-        .arg(&jsonl)
+        .arg(jsonl)
         .arg("--history")
-        .arg(&store)
+        .arg(store)
         .assert()
         .code(0)
-        .stdout(predicates::str::contains("imported 160 run(s)"));
-    (jsonl, store)
 }
 
 #[test]
@@ -62,13 +66,7 @@ fn a_jsonl_history_imported_into_a_store_exports_back_byte_for_byte() {
     }
     assert_eq!(original, exported);
     // Importing again adds nothing.
-    harness(dir.path())
-        .args(["import", "history"])
-        .arg(&jsonl)
-        .arg("--history")
-        .arg(&store)
-        .assert()
-        .code(0)
+    import(dir.path(), &jsonl, &store)
         .stdout(predicates::str::contains("imported 0 run(s) from"))
         .stdout(predicates::str::contains("(160 already there)"));
 }

@@ -29,6 +29,8 @@
 //! warm_up = 0.5      # --warm-up-time (seconds)
 //! measurement = 2.0  # --measurement-time (seconds)
 //! samples = 30       # --sample-size
+//! # also [profiles.full] (run --profile full) and [profiles.round] (one
+//! # round of compare, bisect and calibrate: 0.2, 0.5, 10)
 //! ```
 //!
 //! Unknown keys, wrong types and bad values are errors naming the file and
@@ -207,11 +209,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     }
     if let Some(r) = &raw.run {
         if let Some(p) = &r.profile {
-            if !matches!(p.get_ref().as_str(), "quick" | "full") {
+            if !matches!(p.get_ref().as_str(), "quick" | "full" | "round") {
                 return Err(invalid(
                     p.span(),
                     format!(
-                        "run.profile {:?}: expected \"quick\" or \"full\"",
+                        "run.profile {:?}: expected \"quick\", \"full\" or \"round\"",
                         p.get_ref()
                     ),
                 ));
@@ -256,10 +258,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         }
     }
     for (name, p) in &raw.profiles {
-        if !matches!(name.as_str(), "quick" | "full") {
+        if !matches!(name.as_str(), "quick" | "full" | "round") {
             return Err(invalid(
                 p.span(),
-                format!("profiles.{name}: only the quick and full profiles exist"),
+                format!("profiles.{name}: only the quick, full and round profiles exist"),
             ));
         }
         let r = p.get_ref();
@@ -311,6 +313,9 @@ fn flag_for<'k>(sub: &str, key: &'k str) -> Option<&'k str> {
         ("merge", "history") => None,
         ("accept", "accepted") => Some("file"),
         (s, "rounds" | "budget") if s != "compare" => None,
+        // `[run] profile` is the profile of `run`; the paired commands
+        // keep their own default (`round`) unless named on the command line.
+        (s, "profile") if s != "run" => None,
         _ => Some(key),
     }
 }
@@ -350,7 +355,7 @@ pub fn apply(argv: Vec<OsString>, c: &Config, cmd: &clap::Command) -> Vec<OsStri
         add(long, values);
     }
     // The profile's Criterion settings: the profile on the command line,
-    // else the configured one, else quick.
+    // else the configured one, else the subcommand's default.
     let profile = argv
         .iter()
         .position(|a| a == "--profile")
@@ -363,10 +368,10 @@ pub fn apply(argv: Vec<OsString>, c: &Config, cmd: &clap::Command) -> Vec<OsStri
         .or_else(|| {
             c.options
                 .iter()
-                .find(|(k, _)| k == "profile")
+                .find(|(k, _)| k == "profile" && flag_for(&name, k).is_some())
                 .and_then(|(_, v)| v.first().cloned())
         })
-        .unwrap_or_else(|| "quick".into());
+        .unwrap_or_else(|| crate::runner::Profile::default_for(&name).into());
     if let Some(opts) = c.profiles.get(&profile) {
         for (long, v) in opts {
             add(long, std::slice::from_ref(v));
@@ -427,7 +432,7 @@ mod tests {
         let e = cfg("[profiles.nightly]\nsamples = 50\n")
             .unwrap_err()
             .to_string();
-        assert!(e.contains("only the quick and full"), "{e}");
+        assert!(e.contains("only the quick, full and round"), "{e}");
         let e = cfg("[judging]\nalpha = \"0.01\"\n")
             .unwrap_err()
             .to_string();
@@ -483,5 +488,47 @@ mod tests {
             text(apply(argv("harness compare --base main"), &c2, &cmd)).contains("--rounds 20")
         );
         assert!(!text(apply(argv("harness bisect --good v1"), &c2, &cmd)).contains("--rounds"));
+    }
+
+    #[test]
+    fn the_paired_commands_keep_their_round_profile() {
+        let c = cfg("[run]
+profile = \"full\"
+[profiles.round]
+samples = 20
+[profiles.full]
+samples = 50
+")
+        .unwrap();
+        let cmd = <crate::cli::Cli as clap::CommandFactory>::command();
+        let argv = |s: &str| -> Vec<OsString> { s.split(' ').map(OsString::from).collect() };
+        let text = |v: Vec<OsString>| -> String {
+            v.iter()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        // `[run] profile` is run's: compare keeps `round` and its settings.
+        assert_eq!(
+            text(apply(argv("harness run"), &c, &cmd)),
+            "harness run --profile full --sample-size 50"
+        );
+        assert_eq!(
+            text(apply(argv("harness compare --base main"), &c, &cmd)),
+            "harness compare --base main --sample-size 20"
+        );
+        assert_eq!(
+            text(apply(argv("harness calibrate"), &c, &cmd)),
+            "harness calibrate --sample-size 20"
+        );
+        // Named on the command line, a profile wins.
+        assert!(
+            text(apply(
+                argv("harness compare --base main --profile full"),
+                &c,
+                &cmd
+            ))
+            .ends_with("--sample-size 50")
+        );
     }
 }

@@ -32,10 +32,14 @@ fn settings(j: &Judging) -> Result<Settings, String> {
     })
 }
 
-fn profile(b: &BenchArgs) -> Result<Profile, String> {
+/// The named profile, else the command's default, with the Criterion
+/// settings given on the command line.
+fn profile(b: &BenchArgs, command: &str) -> Result<Profile, String> {
     let name = match b.profile {
-        ProfileArg::Quick => "quick",
-        ProfileArg::Full => "full",
+        Some(ProfileArg::Quick) => "quick",
+        Some(ProfileArg::Full) => "full",
+        Some(ProfileArg::Round) => "round",
+        None => Profile::default_for(command),
     };
     let mut p = Profile::named(name).expect("built-in profile");
     let positive = |flag: &str, v: f64| {
@@ -119,7 +123,7 @@ fn bisect(a: BisectArgs) -> Result<Command, String> {
         bad: a.bad,
         repo: a.repo,
         select: selection(&a.benches)?,
-        profile: profile(&a.benches)?,
+        profile: profile(&a.benches, "bisect")?,
         verbose: a.benches.verbose,
         rounds: a.rounds,
         min_rounds: a.min_rounds,
@@ -150,7 +154,7 @@ fn compare(a: CompareArgs) -> Result<Command, String> {
         min_rounds: a.min_rounds,
         budget,
         select: selection(&a.benches)?,
-        profile: profile(&a.benches)?,
+        profile: profile(&a.benches, "compare")?,
         verbose: a.benches.verbose,
         repo: a.repo,
         target_dir: a.target_dir,
@@ -238,7 +242,7 @@ impl Cli {
     pub fn into_command(self) -> Result<Command, String> {
         Ok(match self.command {
             Sub::Run(a) => Command::Run(RunConfig {
-                profile: profile(&a.benches)?,
+                profile: profile(&a.benches, "run")?,
                 select: selection(&a.benches)?,
                 verbose: a.benches.verbose,
                 require: a.require.into_iter().map(suite).collect(),
@@ -364,7 +368,7 @@ impl Cli {
                     baselines: a.baselines.unwrap_or_else(|| a.workspace.join("baselines")),
                     workspace: a.workspace,
                     select: selection(&a.benches)?,
-                    profile: profile(&a.benches)?,
+                    profile: profile(&a.benches, "calibrate")?,
                     verbose: a.benches.verbose,
                     rounds: a.rounds,
                     settings: settings(&a.judging)?,

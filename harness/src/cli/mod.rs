@@ -103,6 +103,7 @@ Exit codes: 0 saved; 2 a usage or input error, or a bench target failed."
 enum ProfileArg {
     Quick,
     Full,
+    Round,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -115,11 +116,13 @@ enum SuiteArg {
 /// Which benches to run, across the workspace's members.
 #[derive(Debug, Args)]
 struct BenchArgs {
-    /// Measurement profile: `quick` (0.5 s warm-up, 2 s measurement, 30
-    /// samples) or `full` (3 s, 10 s, 100 samples), given to every
-    /// Criterion bench as command-line settings.
-    #[arg(long, value_enum, default_value = "quick")]
-    profile: ProfileArg,
+    /// Measurement profile, given to every Criterion bench as command-line
+    /// settings: `quick` (0.5 s warm-up, 2 s measurement, 30 samples; the
+    /// default of `run`), `full` (3 s, 10 s, 100 samples) or `round` (0.2
+    /// s, 0.5 s, 10 samples: one round of a paired comparison; the default
+    /// of `compare`, `bisect` and `calibrate`, whose replicate is the round).
+    #[arg(long, value_enum)]
+    profile: Option<ProfileArg>,
     /// Only benches whose id matches this regular expression (passed down
     /// to every suite, so unselected benches never run).
     #[arg(long, value_name = "REGEX")]
@@ -642,5 +645,44 @@ mod tests {
         assert!(cli.into_command().unwrap_err().contains("--filter"));
         let cli = Cli::try_parse_from(["harness", "baseline", "save", "--name", "../x"]).unwrap();
         assert!(cli.into_command().is_err());
+    }
+
+    #[test]
+    fn run_measures_quick_and_the_paired_commands_in_short_rounds() {
+        use crate::commands::Command;
+        let profile = |args: &[&str]| -> (String, Vec<String>) {
+            let cli = Cli::try_parse_from(args).unwrap();
+            let p = match cli.into_command().unwrap() {
+                Command::Run(c) => c.profile,
+                Command::Compare(c) => c.profile,
+                Command::Calibrate(c) => c.profile,
+                Command::Bisect(c) => c.profile,
+                _ => unreachable!("not a measuring command"),
+            };
+            (p.name, p.criterion_args)
+        };
+        assert_eq!(profile(&["harness", "run"]).0, "quick");
+        let (name, args) = profile(&["harness", "compare", "--base", "main"]);
+        assert_eq!(name, "round");
+        assert!(
+            args.join(" ")
+                .contains("--measurement-time 0.5 --sample-size 10")
+        );
+        assert!(args.join(" ").contains("--nresamples 1000"));
+        assert_eq!(profile(&["harness", "calibrate"]).0, "round");
+        assert_eq!(profile(&["harness", "bisect", "--good", "v1"]).0, "round");
+        let (name, args) = profile(&[
+            "harness",
+            "compare",
+            "--base",
+            "main",
+            "--profile",
+            "quick",
+            "--sample-size",
+            "12",
+        ]);
+        assert_eq!(name, "quick");
+        assert!(args.join(" ").contains("--sample-size 12"));
+        assert!(!args.join(" ").contains("--nresamples"));
     }
 }

@@ -242,7 +242,7 @@ fn bisect_range(c: &BisectConfig) -> anyhow::Result<Bisection> {
 fn setup<'a>(
     c: &'a BisectConfig,
     select: &'a Selection,
-    history: &'a dyn Fn(&str, &str) -> Vec<f64>,
+    history: &'a (dyn Fn(&str, &str) -> Vec<f64> + Sync),
     design: Design,
 ) -> Setup<'a> {
     Setup {

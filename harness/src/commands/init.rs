@@ -27,7 +27,7 @@ const CONFIG: &str = r#"# harness.toml: this repository's defaults for the harne
 # large = 0.30        # --large: a change this large counts from one run
 
 [run]
-# profile = "quick"                           # --profile
+# profile = "quick"                           # --profile of `run`
 # suites = ["criterion", "gungraun", "heap"]  # --suite
 
 [compare]
@@ -44,6 +44,13 @@ const CONFIG: &str = r#"# harness.toml: this repository's defaults for the harne
 # warm_up = 3.0
 # measurement = 10.0
 # samples = 100
+
+# One round of compare, bisect and calibrate: the round is the replicate,
+# so many short rounds see more than a few long ones.
+[profiles.round]
+# warm_up = 0.2
+# measurement = 0.5
+# samples = 10
 "#;
 
 const TARGETS: &str = r#"# targets.toml: performance gates (schema: the harness's TARGETS.md).

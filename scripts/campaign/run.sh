@@ -3,12 +3,13 @@
 # `harness compare` of the whole quick suite (every system) on identical
 # code, with a 5 % and a 15 % slowdown injected into two hot paths
 # (scripts/campaign/inject.py), with the sequential design (the default)
-# and with fixed 6 rounds, one comparison after the other. Then a table:
+# and, with FIXED=1, the fixed 6 rounds of before, one comparison after
+# the other. Then a table:
 # wall time of each comparison (builds excluded: they are reused from the
 # first one), wall-time benches flagged, false flags, slowed benches
 # caught, UNKNOWNs, and the median half-width of the 95 % interval.
 #
-#   scripts/campaign/run.sh OUT_DIR [REPEATS]     (REPEATS: 3; 15 % runs once)
+#   [FIXED=1] scripts/campaign/run.sh OUT_DIR [REPEATS]   (REPEATS: 3; 15 % runs once)
 #
 # Needs an otherwise idle machine: anything else running widens every
 # interval. About 15 minutes per comparison.
@@ -47,16 +48,22 @@ compare() { # NAME HEAD [extra args]
 }
 
 # Builds both sides once (kept in --target-dir), so the timed comparisons
-# measure rounds, not compilation.
+# measure rounds, not compilation (each still rebuilds the workspace's own
+# crates: the checkouts are new; the summary's "measuring minutes" leave
+# the builds out).
 compare warmup "$base" --rounds 2 --min-rounds 2 --filter '^ntu/observe/w5$'
-for i in $(seq 1 "$repeats"); do
+# Interleaved, so that a campaign stopped early is still balanced.
+compare identical-seq-1 "$base"
+compare slow5-seq-1 campaign-slow5
+compare slow15-seq-1 campaign-slow15
+for i in $(seq 2 "$repeats"); do
   compare "identical-seq-$i" "$base"
   compare "slow5-seq-$i" campaign-slow5
 done
-compare slow15-seq-1 campaign-slow15
-for i in $(seq 1 "$repeats"); do
-  compare "identical-fixed6-$i" "$base" --rounds 6 --min-rounds 6
-  compare "slow5-fixed6-$i" campaign-slow5 --rounds 6 --min-rounds 6
-done
-compare slow15-fixed6-1 campaign-slow15 --rounds 6 --min-rounds 6
+# The design before: fixed 6 rounds of the quick profile (0.5 s + 2 s per
+# bench and side), about 30 minutes each; with FIXED=1 only.
+if [ "${FIXED:-0}" = 1 ]; then
+  compare identical-fixed6-1 "$base" --profile quick --rounds 6 --min-rounds 6 --budget 1h
+  compare slow5-fixed6-1 campaign-slow5 --profile quick --rounds 6 --min-rounds 6 --budget 1h
+fi
 python3 "$here/summary.py" "$out"

@@ -392,7 +392,8 @@ fn calibrate_saves_each_benchs_noise_for_this_machine_and_prints_what_it_can_det
         .stdout(predicate::str::contains("\"sigma_pair\""));
     let saved: Vec<PathBuf> = walk(&ws.join("baselines"));
     assert_eq!(saved.len(), 1, "{saved:?}");
-    assert!(saved[0].ends_with("calibration-quick.json"), "{saved:?}");
+    // Calibration is of rounds, as compare measures them: profile `round`.
+    assert!(saved[0].ends_with("calibration-round.json"), "{saved:?}");
     let cal: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&saved[0]).unwrap()).unwrap();
     let benches: Vec<&str> = cal["benches"]

@@ -439,55 +439,48 @@ mod tests {
         assert!(e.contains(":2:"), "{e}");
     }
 
+    /// The command line `line` (words split at spaces) after `apply`.
+    fn applied(c: &Config, line: &str) -> String {
+        let cmd = <crate::cli::Cli as clap::CommandFactory>::command();
+        let argv: Vec<OsString> = line.split(' ').map(OsString::from).collect();
+        apply(argv, c, &cmd)
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     #[test]
     fn options_apply_only_where_the_command_has_them_and_the_line_does_not_give_them() {
         let c =
             cfg("history = \"h.jsonl\"\n[judging]\nalpha = 0.05\n[profiles.full]\nsamples = 50\n")
                 .unwrap();
-        let cmd = <crate::cli::Cli as clap::CommandFactory>::command();
-        let argv = |s: &str| -> Vec<OsString> { s.split(' ').map(OsString::from).collect() };
-        let text = |v: Vec<OsString>| -> String {
-            v.iter()
-                .map(|a| a.to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
         assert_eq!(
-            text(apply(argv("harness check --alpha 0.02"), &c, &cmd)),
+            applied(&c, "harness check --alpha 0.02"),
             "harness check --alpha 0.02 --history /repo/h.jsonl"
         );
         // `export` has --history but no --alpha.
         assert_eq!(
-            text(apply(argv("harness export --format bmf"), &c, &cmd)),
+            applied(&c, "harness export --format bmf"),
             "harness export --format bmf --history /repo/h.jsonl"
         );
         // The full profile's settings reach run; quick has none configured.
-        assert!(
-            text(apply(argv("harness run --profile full"), &c, &cmd)).ends_with("--sample-size 50")
-        );
-        assert!(!text(apply(argv("harness run"), &c, &cmd)).contains("sample-size"));
-        assert_eq!(
-            text(apply(argv("harness --help"), &c, &cmd)),
-            "harness --help"
-        );
+        assert!(applied(&c, "harness run --profile full").ends_with("--sample-size 50"));
+        assert!(!applied(&c, "harness run").contains("sample-size"));
+        assert_eq!(applied(&c, "harness --help"), "harness --help");
         // Nested subcommands are reached; merge's --history is not a
         // default; accept names the accepted file --file; rounds are
         // compare's alone.
         let c2 =
             cfg("history = \"h.jsonl\"\naccepted = \"a.toml\"\n[compare]\nrounds = 20\n").unwrap();
         assert_eq!(
-            text(apply(argv("harness baseline save"), &c2, &cmd)),
+            applied(&c2, "harness baseline save"),
             "harness baseline save --history /repo/h.jsonl"
         );
-        assert_eq!(
-            text(apply(argv("harness merge a b"), &c2, &cmd)),
-            "harness merge a b"
-        );
-        assert!(text(apply(argv("harness accept x"), &c2, &cmd)).ends_with("--file /repo/a.toml"));
-        assert!(
-            text(apply(argv("harness compare --base main"), &c2, &cmd)).contains("--rounds 20")
-        );
-        assert!(!text(apply(argv("harness bisect --good v1"), &c2, &cmd)).contains("--rounds"));
+        assert_eq!(applied(&c2, "harness merge a b"), "harness merge a b");
+        assert!(applied(&c2, "harness accept x").ends_with("--file /repo/a.toml"));
+        assert!(applied(&c2, "harness compare --base main").contains("--rounds 20"));
+        assert!(!applied(&c2, "harness bisect --good v1").contains("--rounds"));
     }
 
     #[test]
@@ -500,35 +493,22 @@ samples = 20
 samples = 50
 ")
         .unwrap();
-        let cmd = <crate::cli::Cli as clap::CommandFactory>::command();
-        let argv = |s: &str| -> Vec<OsString> { s.split(' ').map(OsString::from).collect() };
-        let text = |v: Vec<OsString>| -> String {
-            v.iter()
-                .map(|a| a.to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
         // `[run] profile` is run's: compare keeps `round` and its settings.
         assert_eq!(
-            text(apply(argv("harness run"), &c, &cmd)),
+            applied(&c, "harness run"),
             "harness run --profile full --sample-size 50"
         );
         assert_eq!(
-            text(apply(argv("harness compare --base main"), &c, &cmd)),
+            applied(&c, "harness compare --base main"),
             "harness compare --base main --sample-size 20"
         );
         assert_eq!(
-            text(apply(argv("harness calibrate"), &c, &cmd)),
+            applied(&c, "harness calibrate"),
             "harness calibrate --sample-size 20"
         );
         // Named on the command line, a profile wins.
         assert!(
-            text(apply(
-                argv("harness compare --base main --profile full"),
-                &c,
-                &cmd
-            ))
-            .ends_with("--sample-size 50")
+            applied(&c, "harness compare --base main --profile full").ends_with("--sample-size 50")
         );
     }
 }

@@ -17,6 +17,8 @@
 set -uo pipefail
 harness="${HARNESS_BIN:-harness}"
 mode="${HARNESS_MODE:?HARNESS_MODE must be pr or main}"
+# The profile of `run`; compare and bisect measure short paired rounds
+# (their own default profile, `round`).
 profile="${HARNESS_PROFILE:-quick}"
 say() { printf '[harness-action] %s\n' "$*" >&2; }
 verdict() {
@@ -36,7 +38,7 @@ case "$mode" in
     status=0
     # The pull request's code (build scripts, benches) runs inside compare:
     # it never sees the token, which only publish gets.
-    env -u GITHUB_TOKEN "$harness" compare --base "$base" --head HEAD --profile "$profile" \
+    env -u GITHUB_TOKEN "$harness" compare --base "$base" --head HEAD \
       --budget "${HARNESS_BUDGET:-15m}" --out compare.json || status=$?
     if [ "$status" -le 1 ]; then
       args=(publish --compare compare.json)
@@ -88,7 +90,7 @@ case "$mode" in
     if [ "$status" -eq 1 ] && [ "${HARNESS_BISECT:-true}" != false ] && [ -s suspects.json ] \
       && [ "$(tr -d '[:space:]' <suspects.json)" != "[]" ]; then
       summary="${GITHUB_STEP_SUMMARY:-/dev/null}"
-      "$harness" bisect --suspects suspects.json --out-dir "$bisects" --profile "$profile" \
+      "$harness" bisect --suspects suspects.json --out-dir "$bisects" \
         --history "$history" --format markdown >>"$summary" \
         || say "warning: bisect did not finish; the slowdown stands, its commit is unknown"
     fi

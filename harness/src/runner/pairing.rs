@@ -243,8 +243,8 @@ pub fn paired(
             &mut failed,
         ))
     };
-    let mut counts = flatten(first);
-    let mut counts_again = second;
+    // The counts go in as round 1, and their repeat as round 2.
+    let mut count_rounds = [flatten(first), second];
 
     // Wall time: paired rounds.
     let design = setup.design;
@@ -256,10 +256,8 @@ pub fn paired(
     for round in 0..design.max_rounds {
         let started = Instant::now();
         let mut got: [Vec<Measurement>; 2] = [Vec::new(), Vec::new()];
-        if round == 0 {
-            got = std::mem::take(&mut counts);
-        } else if round == 1 {
-            got = std::mem::take(&mut counts_again);
+        if let Some(counts) = count_rounds.get_mut(round) {
+            got = std::mem::take(counts);
         }
         for (j, job) in wall.iter().enumerate() {
             let only: Option<Vec<String>> = open.as_ref().map(|o| {

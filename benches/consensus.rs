@@ -7,14 +7,16 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use bizra::consensus::VoteOutcome;
+use common::Lazy;
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use inputs::consensus::{leader_for, network};
 
 fn receive_vote(c: &mut Criterion) {
-    let net = network(4096);
+    let mut net = Lazy::new(|| network(4096));
     let mut g = c.benchmark_group("consensus");
     g.throughput(Throughput::Elements(1));
     g.bench_function("receive_vote/single", |b| {
+        let net = &*net.get();
         b.iter_custom(|iters| {
             let mut total = Duration::ZERO;
             let mut done = 0u64;
@@ -37,11 +39,12 @@ fn receive_vote(c: &mut Criterion) {
 
 fn votes_to_quorum(c: &mut Criterion) {
     const N: u32 = 10_000;
-    let net = network(N);
+    let mut net = Lazy::new(|| network(N));
     let mut g = c.benchmark_group("consensus");
     g.throughput(Throughput::Elements(u64::from(N)));
     g.sample_size(10);
     g.bench_function(BenchmarkId::new("votes_to_quorum", N), |b| {
+        let net = &*net.get();
         b.iter_batched(
             || leader_for(&net),
             |mut e| {
@@ -59,6 +62,7 @@ fn votes_to_quorum(c: &mut Criterion) {
         )
     });
     g.bench_function(BenchmarkId::new("votes_to_quorum_one_by_one", N), |b| {
+        let net = &*net.get();
         b.iter_batched(
             || leader_for(&net),
             |mut e| {

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use bizra::gossip::{GossipEngine, SECOND, decode_binary, decode_json, encode_binary, encode_json};
 use bizra::pci::{BatchItem, SigningKey, SplitMix64, domain_digest, verify_batch};
+use common::Lazy;
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use inputs::gossip::{DUE, HealthRun, SIZES, T0, engine, key, ping, table};
 
@@ -37,20 +38,24 @@ fn codecs_and_signatures(c: &mut Criterion) {
         b.iter(|| assert!(black_box(&msg).verify_signature(&pk)))
     });
     for n in [64usize, 1024] {
-        let digests: Vec<_> = (0..n).map(|i| domain_digest(&i.to_le_bytes())).collect();
-        let keys: Vec<_> = (0..n as u32).map(key).collect();
-        let sigs: Vec<_> = keys.iter().zip(&digests).map(|(k, d)| k.sign(d)).collect();
-        let pubs: Vec<_> = keys.iter().map(SigningKey::public_key).collect();
-        let items: Vec<BatchItem<'_>> = (0..n)
-            .map(|i| BatchItem {
-                digest: &digests[i],
-                signature: &sigs[i],
-                key: &pubs[i],
-            })
-            .collect();
+        let mut input = Lazy::new(|| {
+            let digests: Vec<_> = (0..n).map(|i| domain_digest(&i.to_le_bytes())).collect();
+            let keys: Vec<_> = (0..n as u32).map(key).collect();
+            let sigs: Vec<_> = keys.iter().zip(&digests).map(|(k, d)| k.sign(d)).collect();
+            let pubs: Vec<_> = keys.iter().map(SigningKey::public_key).collect();
+            (digests, sigs, pubs)
+        });
         g.throughput(Throughput::Elements(n as u64));
-        g.bench_with_input(BenchmarkId::new("batch_verify", n), &items, |b, items| {
-            b.iter(|| assert!(verify_batch(black_box(items)).iter().all(|ok| *ok)))
+        g.bench_function(BenchmarkId::new("batch_verify", n), |b| {
+            let (digests, sigs, pubs) = input.get();
+            let items: Vec<BatchItem<'_>> = (0..n)
+                .map(|i| BatchItem {
+                    digest: &digests[i],
+                    signature: &sigs[i],
+                    key: &pubs[i],
+                })
+                .collect();
+            b.iter(|| assert!(verify_batch(black_box(&items)).iter().all(|ok| *ok)))
         });
     }
     g.finish();
@@ -60,25 +65,43 @@ fn codecs_and_signatures(c: &mut Criterion) {
 fn handle_message(c: &mut Criterion) {
     const SENDERS: u32 = 256;
     const MESSAGES: usize = 8192;
-    let mut senders: Vec<GossipEngine> = (0..SENDERS).map(|n| engine(100 + n)).collect();
-    let wires: Vec<Vec<u8>> = (0..MESSAGES)
-        .map(|i| encode_json(&senders[i % SENDERS as usize].create_ping(T0)))
-        .collect();
-    let fresh = || {
+    // Built on first use: nothing is signed when both benches are
+    // filtered out.
+    let mut input = Lazy::new(|| {
+        let mut senders: Vec<GossipEngine> = (0..SENDERS).map(|n| engine(100 + n)).collect();
+        let wires: Vec<Vec<u8>> = (0..MESSAGES)
+            .map(|i| encode_json(&senders[i % SENDERS as usize].create_ping(T0)))
+            .collect();
+        let seeds: Vec<_> = senders
+            .iter()
+            .map(|s| {
+                let owned = |x: &str| x.to_owned();
+                (
+                    owned(s.node_id()),
+                    owned(s.address()),
+                    owned(s.public_key()),
+                )
+            })
+            .collect();
+        senders.clear();
+        (seeds, wires)
+    });
+    let fresh = |seeds: &[(String, String, String)]| {
         let mut e = engine(1);
-        for s in &senders {
-            e.add_seed(s.node_id(), s.address(), s.public_key(), T0);
+        for (id, address, key) in seeds {
+            e.add_seed(id, address, key, T0);
         }
         e
     };
     let mut g = c.benchmark_group("gossip");
     g.throughput(Throughput::Elements(1));
     g.bench_function("handle_message/signed_ping", |b| {
+        let (seeds, wires) = input.get();
         b.iter_custom(|iters| {
             let mut total = Duration::ZERO;
             let mut done = 0u64;
             while done < iters {
-                let mut e = fresh();
+                let mut e = fresh(seeds);
                 let chunk = (iters - done).min(MESSAGES as u64) as usize;
                 let start = Instant::now();
                 for (i, w) in wires[..chunk].iter().enumerate() {
@@ -97,11 +120,12 @@ fn handle_message(c: &mut Criterion) {
     const BATCH: usize = 64;
     g.throughput(Throughput::Elements(BATCH as u64));
     g.bench_function(BenchmarkId::new("handle_batch", BATCH), |b| {
+        let (seeds, wires) = input.get();
         b.iter_custom(|iters| {
             let mut total = Duration::ZERO;
             let mut done = 0u64;
             while done < iters {
-                let mut e = fresh();
+                let mut e = fresh(seeds);
                 let chunk = (iters - done).min((MESSAGES / BATCH) as u64) as usize;
                 let start = Instant::now();
                 for (k, group) in wires.chunks(BATCH).take(chunk).enumerate() {
@@ -116,19 +140,22 @@ fn handle_message(c: &mut Criterion) {
         })
     });
     g.finish();
-    senders.clear();
 }
 
 fn peer_table(c: &mut Criterion) {
     let mut g = c.benchmark_group("gossip");
     for n in SIZES {
-        let t = table(n, 5 * SECOND / n as i64);
-        let mut rng = SplitMix64::new(9);
-        let queries: Vec<String> = (0..4096)
-            .map(|_| format!("node-{}", bizra::pci::RandomSource::below(&mut rng, n)))
-            .collect();
+        let mut input = Lazy::new(|| {
+            let t = table(n, 5 * SECOND / n as i64);
+            let mut rng = SplitMix64::new(9);
+            let queries: Vec<String> = (0..4096)
+                .map(|_| format!("node-{}", bizra::pci::RandomSource::below(&mut rng, n)))
+                .collect();
+            (t, queries)
+        });
         g.throughput(Throughput::Elements(1));
-        g.bench_with_input(BenchmarkId::new("peer_lookup", n), &queries, |b, q| {
+        g.bench_function(BenchmarkId::new("peer_lookup", n), |b| {
+            let (t, q) = input.get();
             let mut i = 0;
             b.iter(|| {
                 i = (i + 1) & 4095;
@@ -136,9 +163,10 @@ fn peer_table(c: &mut Criterion) {
             })
         });
         // One check with DUE peers past their deadline (see HealthRun).
-        let mut run = HealthRun::new(n);
+        let mut run = Lazy::new(|| HealthRun::new(n));
         g.throughput(Throughput::Elements(DUE as u64));
         g.bench_function(BenchmarkId::new("health_check", n), |b| {
+            let run = run.get();
             b.iter(|| black_box(run.step()))
         });
     }

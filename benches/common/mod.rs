@@ -37,6 +37,35 @@ impl Profile {
     }
 }
 
+/// A bench input built on first use. Criterion calls a bench's routine
+/// only when its id matches the filter, so an input built inside the
+/// routine through `Lazy` costs nothing when the bench is filtered out
+/// (`harness compare` measures only the benches still undecided, and a
+/// 10^6-peer table takes seconds to build).
+pub struct Lazy<T, F: FnOnce() -> T> {
+    value: Option<T>,
+    make: Option<F>,
+}
+
+impl<T, F: FnOnce() -> T> Lazy<T, F> {
+    /// An input that `make` builds when first asked for.
+    pub fn new(make: F) -> Self {
+        Lazy {
+            value: None,
+            make: Some(make),
+        }
+    }
+
+    /// The input, built now if this is the first use.
+    pub fn get(&mut self) -> &mut T {
+        if self.value.is_none() {
+            let make = self.make.take().expect("built once");
+            self.value = Some(make());
+        }
+        self.value.as_mut().expect("just built")
+    }
+}
+
 /// The Criterion configuration for the profile in `BIZRA_BENCH_PROFILE`,
 /// with a flamegraph profiler for `--profile-time`.
 pub fn criterion() -> Criterion {

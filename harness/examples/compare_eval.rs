@@ -14,10 +14,16 @@
 //! modelled; with `outliers`, 5 % of pairs get +5σᵢ (one side hit by a
 //! burst of load). Designs: the sequential one (first look after 3
 //! rounds, at most 6 or 12) against the fixed 6 rounds of earlier
-//! versions (one look, every bench every round).
+//! versions (one look, every bench every round); "calibrated": the same
+//! sequential design given a 10-round calibration of each bench (its σ̂
+//! from 10 simulated A/A pairs at the calibration day's noise), pooled
+//! with the rounds (`judge::prior`). "now ×1.5": the machine is 1.5 times
+//! noisier during the comparison than on the calibration day, every bench
+//! alike; "one ×3": one bench in five three times noisier than calibrated.
 
 use std::collections::BTreeSet;
 
+use harness::judge::calibration::{BenchNoise, Calibration, SCHEMA};
 use harness::judge::{Design, Next, Settings, Side, Verdict, after_round};
 use harness::model::{BenchId, Measurement, Metric};
 use harness::stats::rng::Rng;
@@ -33,6 +39,50 @@ struct Case {
     /// True change of the first `slowed` benches.
     change: f64,
     slowed: usize,
+    /// Noise during the comparison over noise on the calibration day.
+    now: f64,
+    /// Every fifth bench this many times noisier than calibrated.
+    wild: f64,
+}
+
+impl Case {
+    fn new(sigma: f64, outliers: bool, change: f64, slowed: usize) -> Case {
+        Case {
+            sigma,
+            outliers,
+            change,
+            slowed,
+            now: 1.0,
+            wild: 1.0,
+        }
+    }
+}
+
+/// A calibration of `sigmas` (this comparison's noise, divided by the
+/// case's drift) from 10 simulated A/A pairs each.
+fn calibration(ids: &[BenchId], sigmas: &[f64], case: Case, rng: &mut Rng) -> Calibration {
+    const ROUNDS: usize = 10;
+    let benches = ids
+        .iter()
+        .zip(sigmas)
+        .enumerate()
+        .map(|(i, (id, s))| {
+            let wild = if i % 5 == 4 { case.wild } else { 1.0 };
+            let sigma = s / case.now / wild;
+            let pairs: Vec<(f64, f64)> = (0..ROUNDS)
+                .map(|_| (100.0, 100.0 * (sigma * rng.normal()).exp()))
+                .collect();
+            BenchNoise::from_pairs(id.as_str(), Metric::WallTime, &pairs)
+        })
+        .collect();
+    Calibration {
+        schema: SCHEMA,
+        machine: harness::probe::machine(),
+        profile: "round".into(),
+        time: String::new(),
+        rounds: ROUNDS,
+        benches,
+    }
 }
 
 struct Tally {
@@ -45,7 +95,7 @@ struct Tally {
     runs: usize,
 }
 
-fn simulate(case: Case, design: Design, sims: usize, seed: u64) -> Tally {
+fn simulate(case: Case, design: Design, calibrated: bool, sims: usize, seed: u64) -> Tally {
     let mut rng = Rng::new(seed);
     let s = Settings::default();
     let side = |rev: &str| Side {
@@ -69,6 +119,7 @@ fn simulate(case: Case, design: Design, sims: usize, seed: u64) -> Tally {
         let sigmas: Vec<f64> = (0..BENCHES)
             .map(|_| 0.005 + (case.sigma - 0.005) * rng.uniform())
             .collect();
+        let cal = calibrated.then(|| calibration(&ids, &sigmas, case, &mut rng));
         let mut rounds: Vec<(Vec<Measurement>, Vec<Measurement>)> = Vec::new();
         let mut open: Option<BTreeSet<String>> = None;
         let report = loop {
@@ -90,7 +141,16 @@ fn simulate(case: Case, design: Design, sims: usize, seed: u64) -> Tally {
                 h.push(point(level * (1.0 + truth) * e.exp()));
             }
             rounds.push((b, h));
-            match after_round(&base, &head, &rounds, &|_, _| Vec::new(), &s, design, false) {
+            match after_round(
+                &base,
+                &head,
+                &rounds,
+                &|_, _| Vec::new(),
+                cal.as_ref(),
+                &s,
+                design,
+                false,
+            ) {
                 Next::Continue(o) => open = o,
                 Next::Stop(r) => break r,
             }
@@ -122,22 +182,14 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(200);
+    let sequential = Design {
+        min_rounds: 3,
+        max_rounds: 12,
+    };
     let designs = [
-        ("fixed 6 rounds", Design::fixed(6)),
-        (
-            "sequential 3..6",
-            Design {
-                min_rounds: 3,
-                max_rounds: 6,
-            },
-        ),
-        (
-            "sequential 3..12",
-            Design {
-                min_rounds: 3,
-                max_rounds: 12,
-            },
-        ),
+        ("fixed 6 rounds", Design::fixed(6), false),
+        ("sequential 3..12", sequential, false),
+        ("sequential 3..12, calibrated", sequential, true),
     ];
     println!(
         "{BENCHES} wall-time benches, {sims} comparisons per line; σ per bench uniform in [0.5 %, max]\n"
@@ -147,73 +199,32 @@ fn main() {
     );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
     let cases = [
+        ("σ ≤ 2 %", Case::new(0.02, false, 0.0, 0)),
+        ("σ ≤ 2 %, outliers", Case::new(0.02, true, 0.0, 0)),
+        ("σ ≤ 6 %", Case::new(0.06, false, 0.0, 0)),
         (
-            "σ ≤ 2 %",
+            "σ ≤ 6 %, now ×1.5",
             Case {
-                sigma: 0.02,
-                outliers: false,
-                change: 0.0,
-                slowed: 0,
+                now: 1.5,
+                ..Case::new(0.06, false, 0.0, 0)
             },
         ),
         (
-            "σ ≤ 2 %, outliers",
+            "σ ≤ 6 %, one ×3",
             Case {
-                sigma: 0.02,
-                outliers: true,
-                change: 0.0,
-                slowed: 0,
+                wild: 3.0,
+                ..Case::new(0.06, false, 0.0, 0)
             },
         ),
-        (
-            "σ ≤ 4 %",
-            Case {
-                sigma: 0.04,
-                outliers: false,
-                change: 0.0,
-                slowed: 0,
-            },
-        ),
-        (
-            "σ ≤ 2 %",
-            Case {
-                sigma: 0.02,
-                outliers: false,
-                change: 0.05,
-                slowed: 2,
-            },
-        ),
-        (
-            "σ ≤ 2 %, outliers",
-            Case {
-                sigma: 0.02,
-                outliers: true,
-                change: 0.05,
-                slowed: 2,
-            },
-        ),
-        (
-            "σ ≤ 2 %",
-            Case {
-                sigma: 0.02,
-                outliers: false,
-                change: 0.15,
-                slowed: 2,
-            },
-        ),
-        (
-            "σ ≤ 4 %",
-            Case {
-                sigma: 0.04,
-                outliers: false,
-                change: 0.05,
-                slowed: 2,
-            },
-        ),
+        ("σ ≤ 2 %", Case::new(0.02, false, 0.05, 2)),
+        ("σ ≤ 2 %, outliers", Case::new(0.02, true, 0.05, 2)),
+        ("σ ≤ 2 %", Case::new(0.02, false, 0.15, 2)),
+        ("σ ≤ 6 %", Case::new(0.06, false, 0.05, 3)),
+        ("σ ≤ 6 %", Case::new(0.06, false, 0.15, 3)),
     ];
     for (k, (noise, case)) in cases.iter().enumerate() {
-        for (name, design) in designs {
-            let t = simulate(*case, design, sims, 1000 + k as u64);
+        for (name, design, calibrated) in designs {
+            let t = simulate(*case, design, calibrated, sims, 1000 + k as u64);
             let pct = |x: usize, of: usize| 100.0 * x as f64 / of.max(1) as f64;
             println!(
                 "| {noise} | {} | {name} | {:.1} % | {} | {:.1} % | {:.2} | {:.2} |",

@@ -253,6 +253,7 @@ fn setup<'a>(
         design,
         budget: None,
         history,
+        calibration: None,
     }
 }
 

@@ -176,6 +176,7 @@ pub fn calibrate(c: &CalibrateConfig) -> anyhow::Result<Outcome> {
         side("A'"),
         &rounds,
         &|_, _| Vec::new(),
+        None,
         &c.settings,
         Design::fixed(c.rounds),
         true,

@@ -75,6 +75,11 @@ pub fn compare(c: &CompareConfig) -> anyhow::Result<Outcome> {
         )?);
     }
     let history = past_series(&c.history)?;
+    let calibration = super::calibrate::load_calibration(
+        &c.baselines,
+        &crate::probe::machine(),
+        &c.profile.name,
+    )?;
     let setup = Setup {
         profile: &c.profile,
         select: &c.select,
@@ -86,10 +91,11 @@ pub fn compare(c: &CompareConfig) -> anyhow::Result<Outcome> {
         },
         budget: c.budget,
         history: &history,
+        calibration: calibration.as_ref(),
     };
     let mut report = paired(&setup, &sides[0], &sides[1], clock)?;
-    match super::calibrate::load_calibration(&c.baselines, &crate::probe::machine(), &c.profile.name)? {
-        Some(cal) => super::calibrate::mark_noisy(&mut report, &cal, &c.settings, setup.design),
+    match &calibration {
+        Some(cal) => super::calibrate::mark_noisy(&mut report, cal, &c.settings, setup.design),
         None => report.warnings.push(format!(
             "no calibration of this machine for profile {} in {}: run `harness calibrate` to see which benches are too noisy to gate",
             c.profile.name,

@@ -90,12 +90,24 @@ impl BenchNoise {
         }
     }
 
+    /// Degrees of freedom of `compare`'s spread after `rounds` rounds:
+    /// the rounds' own, plus this calibration's when it is long enough to
+    /// be pooled with them ([`super::prior`]).
+    fn compare_df(&self, rounds: usize) -> f64 {
+        let own = rounds as f64 - 1.0;
+        if self.rounds >= super::prior::MIN_ROUNDS {
+            own + self.rounds as f64 - 1.0
+        } else {
+            own
+        }
+    }
+
     /// The smallest relative change `compare` detects with 80 % power
     /// after `rounds` rounds at the bench's level `alpha` and the minimum
-    /// effect.
+    /// effect, with the spread pooled with this calibration's.
     pub fn compare_mde(&self, alpha: f64, rounds: usize, min_effect: f64) -> Option<f64> {
         let se = self.sigma_pair? / (rounds as f64).sqrt();
-        mde(alpha, rounds as f64 - 1.0, se, min_effect)
+        mde(alpha, self.compare_df(rounds), se, min_effect)
     }
 
     /// Whether `compare` after `rounds` rounds at `alpha` can resolve the
@@ -103,7 +115,7 @@ impl BenchNoise {
     /// ln(1 + min effect). `None` without a spread.
     pub fn compare_resolves(&self, alpha: f64, rounds: usize, min_effect: f64) -> Option<bool> {
         let se = self.sigma_pair? / (rounds as f64).sqrt();
-        let a = t_quantile(alpha, rounds as f64 - 1.0)?;
+        let a = t_quantile(alpha, self.compare_df(rounds))?;
         Some(a * se <= (1.0 + min_effect).ln())
     }
 
@@ -136,24 +148,33 @@ mod tests {
 
     #[test]
     fn the_detectable_change_follows_the_power_formula() {
-        // σ = 1 %, 12 rounds, α = 0.05: (t.95,11 + t.80,11) · 0.01/√12
-        // = (1.796 + 0.876) · 0.002887 = 0.771 %.
-        let n = BenchNoise {
+        // σ = 1 %, 12 rounds, α = 0.05, a calibration too short to pool:
+        // (t.95,11 + t.80,11) · 0.01/√12 = (1.796 + 0.876) · 0.002887
+        // = 0.771 %.
+        let short = BenchNoise {
             bench: "a".into(),
             metric: Metric::WallTime,
             sigma_pair: Some(0.01),
             sigma_run: Some(0.01),
+            rounds: 4,
+        };
+        let m = short.compare_mde(0.05, 12, 0.0).unwrap();
+        assert!((m - (0.00771f64).exp_m1()).abs() < 2e-5, "{m}");
+        // A 12-round calibration is pooled: 11 + 11 df,
+        // (1.717 + 0.858) · 0.002887 = 0.743 %.
+        let n = BenchNoise {
             rounds: 12,
+            ..short
         };
         let m = n.compare_mde(0.05, 12, 0.0).unwrap();
-        assert!((m - (0.00771f64).exp_m1()).abs() < 2e-5, "{m}");
+        assert!((m - (0.007434f64).exp_m1()).abs() < 2e-5, "{m}");
         // More rounds, smaller effects; a smaller α, larger ones.
         assert!(n.compare_mde(0.05, 24, 0.0).unwrap() < m);
         assert!(n.compare_mde(0.001, 12, 0.0).unwrap() > m);
         assert!(n.check_mde(0.05, 2, 30, 0.0).unwrap() > n.check_mde(0.05, 5, 30, 0.0).unwrap());
         // The estimate must also clear the minimum effect: ln 1.03 + 0.876·se.
         let with = n.compare_mde(0.05, 12, 0.03).unwrap();
-        let want = ((1.03f64).ln() + 0.876 * 0.01 / 12f64.sqrt()).exp_m1();
+        let want = ((1.03f64).ln() + 0.858 * 0.01 / 12f64.sqrt()).exp_m1();
         assert!((with - want).abs() < 2e-5, "{with} vs {want}");
     }
 

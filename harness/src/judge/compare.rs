@@ -5,9 +5,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::budget::Settings;
-use super::paired::{PairedRow, equivalent, judge_pairs, pair_rounds};
+use super::calibration::Calibration;
+use super::paired::{PairedRow, Pairs, equivalent, judge_pairs, pair_rounds};
+use super::prior::Priors;
 use super::verdict::Verdict;
 use crate::model::Measurement;
+use crate::stats::fdr::bh_threshold;
 
 /// One side of the comparison.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,10 +66,15 @@ pub const EQUIVALENCE_ALPHA: f64 = 0.05;
 /// measured once it is settled: a change shown, or one of the minimum
 /// effect ruled out ([`EQUIVALENCE_ALPHA`]). Stopping for "no change"
 /// never raises the false-alarm rate; showing a change at an interim look
-/// spends α: half of a bench's α is kept for the last look and the other
-/// half is split evenly over the interim looks (Bonferroni α spending, a
-/// conservative group-sequential design), so the chance of a false
-/// regression stays at most α however early the comparison stops.
+/// spends α. [`LAST_SHARE`] of the whole-run α is kept for the last look
+/// and the rest is split evenly over the interim looks (Bonferroni α
+/// spending, a conservative group-sequential design: the looks' chances
+/// of a false alarm add up to at most α however early the comparison
+/// stops). At each look the benches share that look's α by the
+/// Benjamini–Hochberg step-up, as the series of `check` share theirs
+/// ([`super::budget`]): under identical code any false regression at a
+/// look has chance at most its α (Simes), and benches that slow together
+/// are each held to a looser bar than α/m.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Design {
     /// First look.
@@ -74,6 +82,12 @@ pub struct Design {
     /// Last look.
     pub max_rounds: usize,
 }
+
+/// The share of α kept for the last look. Early looks see few rounds, and
+/// on few degrees of freedom the t quantile at a small α is out of reach
+/// anyway; what decides most benches is the last look, where the time
+/// budget ends the comparison.
+pub const LAST_SHARE: f64 = 0.8;
 
 impl Design {
     /// One look after a fixed number of rounds.
@@ -89,12 +103,12 @@ impl Design {
         self.max_rounds.saturating_sub(self.min_rounds) + 1
     }
 
-    /// The share of a bench's α spent at a look.
+    /// The share of the whole-run α spent at a look.
     pub fn share(&self, last: bool) -> f64 {
         match (self.looks(), last) {
             (1, _) => 1.0,
-            (_, true) => 0.5,
-            (k, false) => 0.5 / (k - 1) as f64,
+            (_, true) => LAST_SHARE,
+            (k, false) => (1.0 - LAST_SHARE) / (k - 1) as f64,
         }
     }
 }
@@ -112,11 +126,13 @@ pub enum Next {
 /// The sequential step: judges the rounds so far at this look of the
 /// design and says whether to go on, and with which benches.
 /// `out_of_time` makes this look the last.
+#[allow(clippy::too_many_arguments)]
 pub fn after_round(
     base: &Side,
     head: &Side,
     rounds: &[(Vec<Measurement>, Vec<Measurement>)],
     history: &dyn Fn(&str, &str) -> Vec<f64>,
+    calibration: Option<&Calibration>,
     s: &Settings,
     design: Design,
     out_of_time: bool,
@@ -126,8 +142,18 @@ pub fn after_round(
         return Next::Continue(None);
     }
     let last = n >= design.max_rounds || out_of_time;
-    let judge =
-        |last| judge_comparison(base.clone(), head.clone(), rounds, history, s, design, last);
+    let judge = |last| {
+        judge_comparison(
+            base.clone(),
+            head.clone(),
+            rounds,
+            history,
+            calibration,
+            s,
+            design,
+            last,
+        )
+    };
     let judged = judge(last);
     if last {
         return Next::Stop(judged);
@@ -149,26 +175,60 @@ pub fn after_round(
 
 /// Judges interleaved rounds (`rounds[i]` = (base, head)) at one look of
 /// the design. `history` gives a bench's earlier values for its metric
-/// (for the noise threshold of counts), keyed by `bench` and metric name.
-/// At the `last` look, a bench not settled is UNKNOWN, never a pass.
+/// (for the noise threshold of counts), keyed by `bench` and metric name;
+/// `calibration`, this machine's for the profile, gives each bench a
+/// prior on its noise ([`super::prior`]). At the `last` look, a bench not
+/// settled is UNKNOWN, never a pass.
+#[allow(clippy::too_many_arguments)]
 pub fn judge_comparison(
     base: Side,
     head: Side,
     rounds: &[(Vec<Measurement>, Vec<Measurement>)],
     history: &dyn Fn(&str, &str) -> Vec<f64>,
+    calibration: Option<&Calibration>,
     s: &Settings,
     design: Design,
     last: bool,
 ) -> Comparison {
     let (pairs, added, removed) = pair_rounds(rounds);
-    // Noisy benches share the whole-run budget, as in `check`.
-    let alpha = s.per_series_alpha(pairs.iter().filter(|p| p.sampled).count()) * design.share(last);
+    let priors = calibration.and_then(|c| Priors::new(c, &pairs));
+    let prior = |p: &Pairs| priors.as_ref().and_then(|pr| pr.of(p));
+    // Noisy benches share this look's α, as the series of `check` share
+    // theirs: each is first judged at its Bonferroni share α/m; slowdowns
+    // are then confirmed at the Benjamini–Hochberg step-up's level.
+    let m = pairs.iter().filter(|p| p.sampled).count();
+    let look = s.alpha * design.share(last);
+    let bonferroni = look / m.max(1) as f64;
+    let judge = |p: &Pairs, alpha| {
+        judge_pairs(
+            p,
+            &history(&p.bench, &p.metric.to_string()),
+            alpha,
+            s,
+            prior(p),
+        )
+    };
+    let mut rows: Vec<PairedRow> = pairs.iter().map(|p| judge(p, bonferroni)).collect();
+    let slower: Vec<f64> = pairs
+        .iter()
+        .zip(&rows)
+        .filter(|(p, _)| p.sampled && p.slower())
+        .filter_map(|(_, r)| r.p)
+        .collect();
+    let step_up = bh_threshold(&slower, look, m);
+    if step_up > bonferroni {
+        for (p, row) in pairs.iter().zip(rows.iter_mut()) {
+            if p.sampled && p.slower() && row.p.is_some_and(|x| x <= step_up) {
+                *row = judge(p, step_up);
+            }
+        }
+    }
     let rows = pairs
         .iter()
-        .map(|p| {
-            let mut row = judge_pairs(p, &history(&p.bench, &p.metric.to_string()), alpha, s);
+        .zip(rows)
+        .map(|(p, mut row)| {
             let changed = matches!(row.verdict, Verdict::Regressed | Verdict::Improved);
-            row.settled = changed || equivalent(p, EQUIVALENCE_ALPHA, s);
+            row.settled = changed || equivalent(p, prior(p), EQUIVALENCE_ALPHA, s);
             if row.settled && !changed && p.sampled {
                 // Ruled out: what the rounds could not show no longer matters.
                 row.verdict = Verdict::Pass;
@@ -205,6 +265,7 @@ pub fn judge_comparison(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::judge::calibration::BenchNoise;
     use crate::model::{BenchId, Metric};
     use crate::stats::rng::Rng;
 
@@ -243,6 +304,7 @@ mod tests {
             side("h"),
             &rounds,
             &none,
+            None,
             &Settings::default(),
             Design::fixed(3),
             true,
@@ -276,6 +338,7 @@ mod tests {
                 &side("h"),
                 &rounds[..2],
                 &none,
+                None,
                 &s,
                 design,
                 false
@@ -283,20 +346,92 @@ mod tests {
             Next::Continue(None),
             "no look before min_rounds"
         );
-        match after_round(&side("b"), &side("h"), &rounds, &none, &s, design, false) {
+        match after_round(
+            &side("b"),
+            &side("h"),
+            &rounds,
+            &none,
+            None,
+            &s,
+            design,
+            false,
+        ) {
             Next::Continue(Some(open)) => {
                 assert_eq!(open.into_iter().collect::<Vec<_>>(), ["a/noisy/1"]);
             }
             other => panic!("{other:?}"),
         }
         // Out of time: this look is the last, the open bench is UNKNOWN.
-        match after_round(&side("b"), &side("h"), &rounds, &none, &s, design, true) {
+        match after_round(
+            &side("b"),
+            &side("h"),
+            &rounds,
+            &none,
+            None,
+            &s,
+            design,
+            true,
+        ) {
             Next::Stop(r) => {
                 let v: Vec<Verdict> = r.rows.iter().map(|x| x.verdict).collect();
                 assert_eq!(v, [Verdict::Pass, Verdict::Unknown]);
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    /// Six rounds of +5 % (one-sided p ≈ 0.006 on 5 df) on the first
+    /// `slowed` of 20 benches, the others unchanged with the same spread.
+    fn five_percent_on(slowed: usize) -> Comparison {
+        let wobble = [0.036, -0.036, 0.018, -0.018, 0.027, -0.027];
+        let rounds: Vec<_> = wobble
+            .iter()
+            .map(|w| {
+                let values: Vec<(String, f64, f64)> = (0..20)
+                    .map(|i| {
+                        let change: f64 = if i < slowed { 0.05 } else { 0.0 };
+                        (format!("s/b/{i}"), 100.0, 100.0 * (change + w).exp())
+                    })
+                    .collect();
+                let refs: Vec<(&str, f64, f64)> = values
+                    .iter()
+                    .map(|(b, x, y)| (b.as_str(), *x, *y))
+                    .collect();
+                round(&refs)
+            })
+            .collect();
+        judge_comparison(
+            side("b"),
+            side("h"),
+            &rounds,
+            &none,
+            None,
+            &Settings::default(),
+            Design::fixed(6),
+            true,
+        )
+    }
+
+    #[test]
+    fn benches_that_slow_together_share_the_budget_by_the_step_up() {
+        // Alone, p ≈ 0.006 misses its Bonferroni share 0.01/20.
+        let alone = five_percent_on(1);
+        let first = alone.rows.iter().find(|r| r.bench == "s/b/0").unwrap();
+        assert!(
+            first.p.unwrap() > 0.01 / 20.0 && first.p.unwrap() < 0.01,
+            "{first:?}"
+        );
+        assert_ne!(first.verdict, Verdict::Regressed, "{first:?}");
+        // Twenty slowing together are each held to 20 · 0.01/20.
+        let together = five_percent_on(20);
+        assert!(
+            together
+                .rows
+                .iter()
+                .all(|r| r.verdict == Verdict::Regressed),
+            "{:?}",
+            together.rows
+        );
     }
 
     #[test]
@@ -314,7 +449,9 @@ mod tests {
     /// Identical code, 40 benches, per-bench round-to-round σ up to 2 %,
     /// 5 % of pairs hit by a +5σ burst: the sequential design, stepped as
     /// `compare` steps it, raises a false regression in at most 2 % of
-    /// whole comparisons (α = 1 %), and a +15 % slowdown is caught.
+    /// whole comparisons (α = 1 %), and a +15 % slowdown is caught. Half
+    /// the comparisons have a calibration, taken on a day when the machine
+    /// was 1.5 times quieter than now: the prior must not let that in.
     #[test]
     fn identical_code_rarely_fails_and_a_large_slowdown_is_caught() {
         let s = Settings::default();
@@ -329,6 +466,26 @@ mod tests {
             let slowed = sim % 2 == 1;
             let ids: Vec<String> = (0..40).map(|i| format!("s/b/{i}")).collect();
             let sigma: Vec<f64> = (0..40).map(|_| 0.005 + 0.015 * rng.uniform()).collect();
+            let calibration = (sim % 4 >= 2).then(|| {
+                let benches = ids
+                    .iter()
+                    .zip(&sigma)
+                    .map(|(id, sd)| {
+                        let aa: Vec<(f64, f64)> = (0..10)
+                            .map(|_| (1.0, (sd / 1.5 * rng.normal()).exp()))
+                            .collect();
+                        BenchNoise::from_pairs(id, Metric::WallTime, &aa)
+                    })
+                    .collect();
+                Calibration {
+                    schema: crate::judge::calibration::SCHEMA,
+                    machine: crate::probe::machine(),
+                    profile: "round".into(),
+                    time: String::new(),
+                    rounds: 10,
+                    benches,
+                }
+            });
             let mut rounds = Vec::new();
             let mut open: Option<std::collections::BTreeSet<String>> = None;
             let report = loop {
@@ -345,7 +502,17 @@ mod tests {
                     values.push((id.as_str(), 100.0, 100.0 * truth * e.exp()));
                 }
                 rounds.push(round(&values));
-                match after_round(&side("b"), &side("h"), &rounds, &none, &s, design, false) {
+                let cal = calibration.as_ref();
+                match after_round(
+                    &side("b"),
+                    &side("h"),
+                    &rounds,
+                    &none,
+                    cal,
+                    &s,
+                    design,
+                    false,
+                ) {
                     Next::Continue(o) => open = o,
                     Next::Stop(r) => break r,
                 }

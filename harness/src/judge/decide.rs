@@ -83,18 +83,19 @@ impl Evidence {
     }
 
     /// Paired differences (head − base per round, on the judging scale):
-    /// their mean, with the most extreme pulled in, against zero.
-    pub fn paired(diffs: &[f64], up: bool) -> Option<Evidence> {
+    /// their mean, with the most extreme pulled in, against zero, with the
+    /// spread `sd` of one difference on `df` degrees of freedom (the
+    /// rounds' own, or pooled with a calibration).
+    pub fn paired(diffs: &[f64], up: bool, sd: f64, df: f64) -> Evidence {
         let n = diffs.len();
-        let sd = crate::stats::describe::std_dev(diffs)?;
-        Some(Evidence {
+        Evidence {
             diff: pulled_in_mean(diffs, up),
-            se: sd / (n as f64).sqrt(),
-            df: (n - 1) as f64,
+            se: sd / (n.max(1) as f64).sqrt(),
+            df,
             replicates: n,
             center: 0.0,
             log: true,
-        })
+        }
     }
 
     /// The relative change `diff` stands for (0.05 = 5 % more).
@@ -241,10 +242,11 @@ mod tests {
     #[test]
     fn paired_rounds_use_their_own_spread() {
         let same = [0.01, -0.02, 0.015, -0.01, 0.0, 0.005];
-        let e = Evidence::paired(&same, true).unwrap();
+        let sd = crate::stats::describe::std_dev(&same).unwrap();
+        let e = Evidence::paired(&same, true, sd, 5.0);
         assert_eq!(decide(&e, true, 0.01, 0.03, 0.3).verdict, Verdict::Pass);
         let slow: Vec<f64> = same.iter().map(|d| d + 0.10).collect();
-        let e = Evidence::paired(&slow, true).unwrap();
+        let e = Evidence::paired(&slow, true, sd, 5.0);
         assert_eq!(
             decide(&e, true, 0.01, 0.03, 0.3).verdict,
             Verdict::Regressed

@@ -18,6 +18,7 @@ mod decide;
 mod gates;
 mod outliers;
 mod paired;
+pub mod prior;
 mod report;
 pub mod series;
 mod verdict;

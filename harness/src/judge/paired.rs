@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::budget::Settings;
 use super::decide::{Evidence, Shortfall, decide};
+use super::prior::{Prior, log_spread, pooled};
 use super::verdict::Verdict;
 use crate::model::{Measurement, Metric, Unit};
 use crate::stats::describe::median;
@@ -42,6 +43,24 @@ pub struct Pairs {
     pub base: Vec<f64>,
     /// Head value in the same rounds.
     pub head: Vec<f64>,
+}
+
+impl Pairs {
+    /// ln(head/base) of each round where both are positive.
+    pub fn logs(&self) -> Vec<f64> {
+        self.base
+            .iter()
+            .zip(&self.head)
+            .filter(|(b, h)| **b > 0.0 && **h > 0.0)
+            .map(|(b, h)| (h / b).ln())
+            .collect()
+    }
+
+    /// Whether the head is slower on the rounds' mean log ratio: the
+    /// direction a bench is tested in.
+    pub fn slower(&self) -> bool {
+        self.logs().iter().sum::<f64>() >= 0.0
+    }
 }
 
 /// One judged bench and metric.
@@ -91,28 +110,23 @@ fn settled_default() -> bool {
 
 /// Whether the rounds rule out a change of the minimum effect either way:
 /// the two one-sided tests (TOST) at `alpha` each, i.e. the (1 − 2α)
-/// interval of the mean log ratio lies within ±ln(1 + min_effect).
-/// Counts are settled by one round.
-pub fn equivalent(p: &Pairs, alpha: f64, s: &Settings) -> bool {
+/// interval of the mean log ratio lies within ±ln(1 + min_effect). The
+/// spread is the rounds' own, pooled with the bench's `prior` when it has
+/// one ([`super::prior`]). Counts are settled by one round.
+pub fn equivalent(p: &Pairs, prior: Option<Prior>, alpha: f64, s: &Settings) -> bool {
     if !p.sampled {
         return true;
     }
-    let logs: Vec<f64> = p
-        .base
-        .iter()
-        .zip(&p.head)
-        .filter(|(b, h)| **b > 0.0 && **h > 0.0)
-        .map(|(b, h)| (h / b).ln())
-        .collect();
+    let logs = p.logs();
     if logs.len() < 2 {
         return false;
     }
     let n = logs.len() as f64;
     let mean = logs.iter().sum::<f64>() / n;
-    let Some(sd) = crate::stats::describe::std_dev(&logs) else {
+    let Some((sd, df)) = pooled(log_spread(p), prior) else {
         return false;
     };
-    let Some(q) = crate::stats::student::t_quantile(alpha, n - 1.0) else {
+    let Some(q) = crate::stats::student::t_quantile(alpha, df) else {
         return false;
     };
     mean.abs() + q * sd / n.sqrt() < (1.0 + s.min_effect).ln()
@@ -181,8 +195,15 @@ fn spread(xs: &[f64]) -> f64 {
 
 /// Judges one bench and metric. `history` holds its earlier values (oldest
 /// first) for the noise threshold of counts; it may be empty. `alpha` is
-/// this bench's share of the whole-run budget.
-pub fn judge_pairs(p: &Pairs, history: &[f64], alpha: f64, s: &Settings) -> PairedRow {
+/// this bench's share of the whole-run budget; `prior` its calibrated
+/// noise, pooled with the rounds' own spread ([`super::prior`]).
+pub fn judge_pairs(
+    p: &Pairs,
+    history: &[f64],
+    alpha: f64,
+    s: &Settings,
+    prior: Option<Prior>,
+) -> PairedRow {
     let mut row = PairedRow {
         bench: p.bench.clone(),
         metric: p.metric.clone(),
@@ -232,7 +253,8 @@ pub fn judge_pairs(p: &Pairs, history: &[f64], alpha: f64, s: &Settings) -> Pair
     }
     let logs: Vec<f64> = ratios.iter().map(|r| r.ln()).collect();
     let up = logs.iter().sum::<f64>() >= 0.0;
-    let Some(e) = Evidence::paired(&logs, up) else {
+    let spread = pooled(log_spread(p), prior).filter(|_| logs.len() >= 2);
+    let Some(e) = spread.map(|(sd, df)| Evidence::paired(&logs, up, sd, df)) else {
         // One round (or rounds with no spread at all): as in `check`, only
         // a change beyond the large-change threshold counts from it.
         let change = ratio - 1.0;
@@ -265,8 +287,12 @@ pub fn judge_pairs(p: &Pairs, history: &[f64], alpha: f64, s: &Settings) -> Pair
     row.p = Some(d.p);
     let pct = (d.change.ratio - 1.0) * 100.0;
     let detail = format!(
-        "t-test over {} rounds p={:.2e} (α={alpha:.1e}); 95% CI {:+.1}%..{:+.1}%",
+        "t-test over {} rounds{} p={:.2e} (α={alpha:.1e}); 95% CI {:+.1}%..{:+.1}%",
         row.rounds,
+        match prior {
+            Some(pr) => format!(" and {:.0} calibrated df", pr.df),
+            None => String::new(),
+        },
         d.p,
         (d.change.lower.unwrap_or(f64::NAN) - 1.0) * 100.0,
         (d.change.upper.unwrap_or(f64::NAN) - 1.0) * 100.0
@@ -334,7 +360,13 @@ mod tests {
         // ±0.5 % between rounds around a 10 % slowdown.
         let wobble = [1.005, 0.995, 1.0, 1.004, 0.996, 1.0];
         let head: Vec<f64> = BASE.iter().zip(wobble).map(|(b, w)| b * 1.10 * w).collect();
-        let row = judge_pairs(&pairs(true, &BASE, &head), &[], 0.05, &Settings::default());
+        let row = judge_pairs(
+            &pairs(true, &BASE, &head),
+            &[],
+            0.05,
+            &Settings::default(),
+            None,
+        );
         assert_eq!(row.verdict, Verdict::Regressed, "{row:?}");
         assert!((row.ratio.unwrap() - 1.10).abs() < 0.003, "{row:?}");
     }
@@ -343,14 +375,26 @@ mod tests {
     fn machine_drift_shared_by_both_sides_cancels() {
         // Each round is 4 % off the last, but head equals base within it.
         let head: Vec<f64> = BASE.iter().map(|b| b * 1.001).collect();
-        let row = judge_pairs(&pairs(true, &BASE, &head), &[], 0.05, &Settings::default());
+        let row = judge_pairs(
+            &pairs(true, &BASE, &head),
+            &[],
+            0.05,
+            &Settings::default(),
+            None,
+        );
         assert_eq!(row.verdict, Verdict::Pass, "{row:?}");
     }
 
     #[test]
     fn a_significant_change_below_the_minimum_effect_passes() {
         let head: Vec<f64> = BASE.iter().map(|b| b * 1.01).collect();
-        let row = judge_pairs(&pairs(true, &BASE, &head), &[], 0.05, &Settings::default());
+        let row = judge_pairs(
+            &pairs(true, &BASE, &head),
+            &[],
+            0.05,
+            &Settings::default(),
+            None,
+        );
         assert_eq!(row.verdict, Verdict::Pass);
         assert!(row.why[0].contains("minimum effect"), "{row:?}");
     }
@@ -358,9 +402,9 @@ mod tests {
     #[test]
     fn one_round_counts_only_beyond_the_large_threshold() {
         let s = Settings::default();
-        let big = judge_pairs(&pairs(true, &BASE[..1], &[240.0]), &[], 0.05, &s);
+        let big = judge_pairs(&pairs(true, &BASE[..1], &[240.0]), &[], 0.05, &s, None);
         assert_eq!(big.verdict, Verdict::Regressed, "{big:?}");
-        let small = judge_pairs(&pairs(true, &BASE[..1], &[120.0]), &[], 0.05, &s);
+        let small = judge_pairs(&pairs(true, &BASE[..1], &[120.0]), &[], 0.05, &s, None);
         assert_eq!(small.verdict, Verdict::Warn, "{small:?}");
     }
 
@@ -371,6 +415,7 @@ mod tests {
             &[],
             0.05,
             &Settings::default(),
+            None,
         );
         assert_eq!(row.verdict, Verdict::Warn, "{row:?}");
     }
@@ -379,15 +424,16 @@ mod tests {
     fn counts_use_the_floor_or_the_round_spread() {
         let s = Settings::default();
         let same = [1000.0; 3];
-        let up = judge_pairs(&pairs(false, &same, &[1003.0; 3]), &[], 0.05, &s);
+        let up = judge_pairs(&pairs(false, &same, &[1003.0; 3]), &[], 0.05, &s, None);
         assert_eq!(up.verdict, Verdict::Regressed, "0.3 % > 0.2 % floor");
-        let down = judge_pairs(&pairs(false, &same, &[990.0; 3]), &[], 0.05, &s);
+        let down = judge_pairs(&pairs(false, &same, &[990.0; 3]), &[], 0.05, &s, None);
         assert_eq!(down.verdict, Verdict::Improved);
         let wobbly = judge_pairs(
             &pairs(false, &[1000.0, 1010.0, 990.0], &[1005.0; 3]),
             &[],
             0.05,
             &s,
+            None,
         );
         assert_eq!(wobbly.verdict, Verdict::Pass, "{wobbly:?}");
     }

@@ -23,6 +23,7 @@ use anyhow::Context;
 use super::{
     Plan, Profile, Selection, Suite, Target, cargo_exe, discover, measure_target, on_path, select,
 };
+use crate::judge::calibration::Calibration;
 use crate::judge::{Comparison, Design, Next, Settings, Side, after_round};
 use crate::model::Measurement;
 use crate::worktree::Worktree;
@@ -62,6 +63,9 @@ pub struct Setup<'a> {
     pub budget: Option<Duration>,
     /// Earlier values of a series (bench, metric), for counts' noise.
     pub history: &'a (dyn Fn(&str, &str) -> Vec<f64> + Sync),
+    /// This machine's calibration for the profile: each bench's noise
+    /// known before its rounds.
+    pub calibration: Option<&'a Calibration>,
 }
 
 /// A revision checked out, built, with its selected bench targets.
@@ -299,6 +303,7 @@ pub fn paired(
             &b.side(),
             &rounds,
             setup.history,
+            setup.calibration,
             setup.settings,
             design,
             out_of_time,
@@ -597,6 +602,7 @@ mod tests {
             side("b"),
             &rounds,
             &none,
+            None,
             &Settings::default(),
             design,
             true,
@@ -608,6 +614,7 @@ mod tests {
             side("b"),
             &rounds[..1],
             &none,
+            None,
             &Settings::default(),
             design,
             true,

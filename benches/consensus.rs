@@ -21,7 +21,7 @@ fn receive_vote(c: &mut Criterion) {
             let mut total = Duration::ZERO;
             let mut done = 0u64;
             while done < iters {
-                let mut e = leader_for(&net);
+                let mut e = leader_for(net);
                 let chunk = (iters - done).min(net.votes.len() as u64) as usize;
                 let start = Instant::now();
                 for v in &net.votes[..chunk] {
@@ -46,7 +46,7 @@ fn votes_to_quorum(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("votes_to_quorum", N), |b| {
         let net = &*net.get();
         b.iter_batched(
-            || leader_for(&net),
+            || leader_for(net),
             |mut e| {
                 let results = e.receive_votes(&net.votes, N as usize);
                 assert_eq!(
@@ -64,7 +64,7 @@ fn votes_to_quorum(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("votes_to_quorum_one_by_one", N), |b| {
         let net = &*net.get();
         b.iter_batched(
-            || leader_for(&net),
+            || leader_for(net),
             |mut e| {
                 for v in &net.votes {
                     let _ = black_box(e.receive_vote(v, N as usize));

@@ -191,8 +191,10 @@ struct InitArgs {
 
 #[derive(Debug, Args)]
 struct CalibrateArgs {
-    /// A/A rounds (at least 3).
-    #[arg(long, default_value_t = 5)]
+    /// A/A rounds (at least 3). `compare` pools a calibration of 5 or
+    /// more rounds with its own rounds' spread; 10 give it up to 9 more
+    /// degrees of freedom.
+    #[arg(long, default_value_t = 10)]
     rounds: usize,
     #[command(flatten)]
     benches: BenchArgs,

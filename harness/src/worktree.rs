@@ -4,7 +4,9 @@
 //! short-lived branch `harness-compare/<pid>-<name>`; the worktree's HEAD
 //! is then detached onto the commit and the branch deleted at once, so
 //! the user's refs are left as they were. Dropping a [`Worktree`] prunes
-//! it and deletes its folder.
+//! it and deletes its folder. A run killed before it could drop them
+//! (Ctrl-C, a CI timeout) leaves its worktrees behind; the next
+//! [`Worktree::add`] removes those whose process is gone.
 
 use std::path::{Path, PathBuf};
 
@@ -145,19 +147,70 @@ fn peel<'r>(repo: &'r git2::Repository, rev: &str) -> Result<git2::Commit<'r>, W
         })
 }
 
+/// Prefix of the worktrees (and scratch folders) this crate makes,
+/// followed by the owning process id.
+pub(crate) const PREFIX: &str = "harness-compare-";
+
+/// Prefix of the short-lived branches, followed by the process id.
+const BRANCH_PREFIX: &str = "harness-compare/";
+
+/// Whether process `pid` has ended. Only Linux's `/proc` can tell here;
+/// elsewhere every process counts as running and nothing is removed.
+pub(crate) fn process_gone(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    pid != std::process::id() && proc.join("self").exists() && !proc.join(pid.to_string()).exists()
+}
+
+/// The process id in `<prefix><pid>-<rest>`.
+pub(crate) fn owner(name: &str, prefix: &str) -> Option<u32> {
+    name.strip_prefix(prefix)?.split('-').next()?.parse().ok()
+}
+
+/// Removes what killed runs left: their worktrees (folder and entry) and
+/// their short-lived branches, when the process that made them is gone.
+fn prune_stale(repo: &git2::Repository) {
+    if let Ok(names) = repo.worktrees() {
+        for name in names.iter().flatten().flatten() {
+            if !owner(name, PREFIX).is_some_and(process_gone) {
+                continue;
+            }
+            if let Ok(wt) = repo.find_worktree(name) {
+                let _ = std::fs::remove_dir_all(wt.path());
+                let mut opts = git2::WorktreePruneOptions::new();
+                opts.valid(true).working_tree(true);
+                let _ = wt.prune(Some(&mut opts));
+            }
+        }
+    }
+    if let Ok(branches) = repo.branches(Some(git2::BranchType::Local)) {
+        for (mut branch, _) in branches.flatten() {
+            let stale = branch
+                .name()
+                .ok()
+                .flatten()
+                .and_then(|n| owner(n, BRANCH_PREFIX))
+                .is_some_and(process_gone);
+            if stale {
+                let _ = branch.delete();
+            }
+        }
+    }
+}
+
 impl Worktree {
     /// Checks `rev` of the repository holding `dir` out into `dest`
     /// (which must not exist yet), under the worktree name `name`.
     pub fn add(dir: &Path, rev: &str, dest: &Path, name: &str) -> Result<Worktree, WorktreeError> {
         let repo = open(dir)?;
+        prune_stale(&repo);
         let commit = peel(&repo, rev)?;
         let add_err = |e: git2::Error| WorktreeError::Add {
             rev: rev.to_owned(),
             path: dest.to_path_buf(),
             message: e.message().to_owned(),
         };
-        let wt_name = format!("harness-compare-{}-{name}", std::process::id());
-        let branch_name = format!("harness-compare/{}-{name}", std::process::id());
+        let wt_name = format!("{PREFIX}{}-{name}", std::process::id());
+        let branch_name = format!("{BRANCH_PREFIX}{}-{name}", std::process::id());
         let mut branch = repo.branch(&branch_name, &commit, true).map_err(add_err)?;
         let added = {
             let reference = branch.get();
@@ -192,5 +245,68 @@ impl Drop for Worktree {
             opts.valid(true).working_tree(true);
             let _ = wt.prune(Some(&mut opts));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A repository with one commit.
+    fn repo(dir: &Path) -> git2::Repository {
+        let repo = git2::Repository::init(dir).unwrap();
+        std::fs::write(dir.join("a.txt"), "a").unwrap();
+        let mut index = repo.index().unwrap();
+        index.add_path(Path::new("a.txt")).unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = git2::Signature::now("t", "t@invalid").unwrap();
+        repo.commit(Some("HEAD"), &sig, &sig, "one", &tree, &[])
+            .unwrap();
+        drop(tree);
+        repo
+    }
+
+    #[test]
+    fn owners_are_read_from_names() {
+        assert_eq!(owner("harness-compare-123-base", PREFIX), Some(123));
+        assert_eq!(owner("harness-compare/77-head", BRANCH_PREFIX), Some(77));
+        assert_eq!(owner("harness-compare-x-base", PREFIX), None);
+        assert_eq!(owner("mine", PREFIX), None);
+        assert!(!process_gone(std::process::id()));
+    }
+
+    #[test]
+    fn what_a_killed_run_left_is_removed_and_a_live_one_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let main = tmp.path().join("repo");
+        std::fs::create_dir(&main).unwrap();
+        let repo = repo(&main);
+        // A run that was killed: a process id no system hands out. Its
+        // worktree and branch are left as a kill leaves them.
+        let dead = 4_000_000_000u32;
+        let head = repo.head().unwrap().peel_to_commit().unwrap();
+        let branch = repo
+            .branch(&format!("{BRANCH_PREFIX}{dead}-base"), &head, false)
+            .unwrap();
+        let mut opts = git2::WorktreeAddOptions::new();
+        opts.reference(Some(branch.get()));
+        let left = tmp.path().join("left");
+        repo.worktree(&format!("{PREFIX}{dead}-base"), &left, Some(&opts))
+            .unwrap();
+        assert!(left.exists());
+        // Another run of this process, still alive.
+        let live = Worktree::add(&main, "HEAD", &tmp.path().join("live"), "head").unwrap();
+        let names = repo.worktrees().unwrap();
+        let names: Vec<&str> = names.iter().flatten().flatten().collect();
+        assert_eq!(names, [format!("{PREFIX}{}-head", std::process::id())]);
+        assert!(!left.exists(), "the killed run's folder is removed");
+        assert!(
+            repo.find_branch(
+                &format!("{BRANCH_PREFIX}{dead}-base"),
+                git2::BranchType::Local
+            )
+            .is_err()
+        );
+        assert!(live.path.exists());
     }
 }

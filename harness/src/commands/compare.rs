@@ -18,10 +18,25 @@ use crate::runner::pairing::{Checkout, Setup, paired};
 pub(super) struct Scratch(pub PathBuf);
 
 impl Scratch {
-    /// A new scratch folder under the system's temporary folder.
+    /// A new scratch folder under the system's temporary folder. Scratch
+    /// folders of the same kind whose process has ended (killed before it
+    /// could remove them, with their checkouts and target folders) are
+    /// removed first.
     pub(super) fn new(what: &str) -> anyhow::Result<Scratch> {
-        let dir = std::env::temp_dir().join(format!(
-            "harness-{what}-{}-{}",
+        let tmp = std::env::temp_dir();
+        let prefix = format!("harness-{what}-");
+        for entry in std::fs::read_dir(&tmp).into_iter().flatten().flatten() {
+            let name = entry.file_name();
+            let stale = name
+                .to_str()
+                .and_then(|n| crate::worktree::owner(n, &prefix))
+                .is_some_and(crate::worktree::process_gone);
+            if stale {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+        let dir = tmp.join(format!(
+            "{prefix}{}-{}",
             std::process::id(),
             crate::probe::now_unix()
         ));

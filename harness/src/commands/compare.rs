@@ -74,6 +74,13 @@ pub(super) fn past_series(
 /// Runs the comparison.
 pub fn compare(c: &CompareConfig) -> anyhow::Result<Outcome> {
     let clock = Instant::now();
+    // Read before the builds: a bad calibration file stops the comparison
+    // at once, not after minutes of compiling.
+    let calibration = super::calibrate::load_calibration(
+        &c.baselines,
+        &crate::probe::machine(),
+        &c.profile.name,
+    )?;
     let scratch = Scratch::new("compare")?;
     let targets = crate::runner::absolute(c.target_dir.as_deref().unwrap_or(&scratch.0));
     let mut sides = Vec::new();
@@ -90,11 +97,6 @@ pub fn compare(c: &CompareConfig) -> anyhow::Result<Outcome> {
         )?);
     }
     let history = past_series(&c.history)?;
-    let calibration = super::calibrate::load_calibration(
-        &c.baselines,
-        &crate::probe::machine(),
-        &c.profile.name,
-    )?;
     let setup = Setup {
         profile: &c.profile,
         select: &c.select,

@@ -113,6 +113,17 @@ impl Evidence {
         }
     }
 
+    /// Whether the change, in direction `up`, exceeds `min_effect`: a
+    /// change that is not can never be a verdict, whatever its p.
+    pub fn material(&self, up: bool, min_effect: f64) -> bool {
+        let rel = self.relative(self.diff);
+        if up {
+            rel > min_effect
+        } else {
+            rel < -min_effect
+        }
+    }
+
     /// Student's t of the difference (±∞ with no spread).
     pub fn t(&self) -> f64 {
         if self.se > 0.0 {
@@ -138,17 +149,25 @@ impl Evidence {
 /// Mean of `values` with the largest (`up`) or smallest pulled in to its
 /// neighbour; the plain value for one.
 fn pulled_in_mean(values: &[f64], up: bool) -> f64 {
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    let k = v.len();
-    if k >= 2 {
-        if up {
-            v[k - 1] = v[k - 2];
-        } else {
-            v[0] = v[1];
+    let k = values.len();
+    let sum: f64 = values.iter().sum();
+    if k < 2 {
+        return sum / k.max(1) as f64;
+    }
+    // The extreme and its neighbour in order: the extreme is replaced by
+    // the neighbour.
+    let key = |x: f64| if up { x } else { -x };
+    let (mut first, mut second) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+    for &x in values {
+        let x = key(x);
+        if x.total_cmp(&first).is_gt() {
+            second = first;
+            first = x;
+        } else if x.total_cmp(&second).is_gt() {
+            second = x;
         }
     }
-    v.iter().sum::<f64>() / k.max(1) as f64
+    (sum - key(first) + key(second)) / k as f64
 }
 
 /// Decides `e` in its direction `up` at level `alpha`, needing a relative
@@ -157,11 +176,7 @@ pub fn decide(e: &Evidence, up: bool, alpha: f64, min_effect: f64, large: f64) -
     let t = if up { e.t() } else { -e.t() };
     let p = t_upper_tail(t, e.df).unwrap_or(1.0);
     let rel = e.relative(e.diff);
-    let material = if up {
-        rel > min_effect
-    } else {
-        rel < -min_effect
-    };
+    let material = e.material(up, min_effect);
     // A zero standard error means no spread was ever seen (a constant or
     // coarsely quantised history): the t test has nothing to stand on.
     let enough = (e.replicates >= 2 && e.se > 0.0) || rel.abs() >= large;

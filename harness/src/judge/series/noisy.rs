@@ -176,8 +176,10 @@ impl Walk<'_> {
     fn score(&self, s: &Scan) -> Option<f64> {
         s.candidates
             .iter()
-            .filter(|c| c.up && self.decide(c, 1.0).verdict == Verdict::Regressed)
-            .map(|c| self.decide(c, 1.0).p / self.weight(c.e.replicates))
+            .filter(|c| c.up && c.e.material(true, self.p.min_effect))
+            .map(|c| (c, self.decide(c, 1.0)))
+            .filter(|(_, d)| d.verdict == Verdict::Regressed)
+            .map(|(c, d)| d.p / self.weight(c.e.replicates))
             .min_by(f64::total_cmp)
     }
 
@@ -186,6 +188,7 @@ impl Walk<'_> {
     fn best(&self, s: &Scan, alpha_up: f64, alpha_down: f64) -> Option<(Candidate, Decision)> {
         s.candidates
             .iter()
+            .filter(|c| c.e.material(c.up, self.p.min_effect))
             .map(|c| {
                 let alpha = if c.up { alpha_up } else { alpha_down };
                 (*c, self.decide(c, alpha * self.weight(c.e.replicates)))
@@ -253,6 +256,12 @@ pub(crate) struct Walker<'a> {
     open: Option<Open>,
     /// The scan of the run awaiting [`Walker::commit`].
     pending: Option<Scan>,
+    /// References of prefixes of `stretch` (by length) computed at earlier
+    /// runs: each run tries the prefixes one to `scan` runs shorter than
+    /// the stretch, so most were already computed at the run before.
+    /// Cleared whenever `stretch` or the closed segments change other
+    /// than by a push to `stretch`.
+    refs: Vec<(usize, Option<Reference>)>,
     out: Vec<Point>,
 }
 
@@ -274,6 +283,7 @@ impl<'a> Walker<'a> {
             stretch: Vec::new(),
             open: None,
             pending: None,
+            refs: Vec::new(),
             out: Vec::with_capacity(values.len()),
         }
     }
@@ -289,6 +299,7 @@ impl<'a> Walker<'a> {
                 self.stretch = o.before;
             }
             self.w.closed.push(std::mem::take(&mut self.stretch));
+            self.refs.clear();
         }
         if self.skip.get(i).copied().unwrap_or(false) {
             self.out.push(Point::new(State::Skipped));
@@ -302,15 +313,30 @@ impl<'a> Walker<'a> {
         self.stretch.push(i);
         let len = self.stretch.len();
         let most = self.w.p.scan.max(2).min(len.saturating_sub(MIN_LEVEL));
+        let refs = self.prefix_references(most);
         let (w, stretch) = (&self.w, &self.stretch);
-        let s = w.scan(
-            most,
-            |k| w.reference(&stretch[..len - k], &[]),
-            |k| w.ys(&stretch[len - k..]),
-        );
+        let s = w.scan(most, |k| refs[k - 1], |k| w.ys(&stretch[len - k..]));
         let score = w.score(&s);
         self.pending = Some(s);
         score
+    }
+
+    /// The references of the stretch without its last k runs, k = 1..=most
+    /// (index k − 1), from the cache where it has them.
+    fn prefix_references(&mut self, most: usize) -> Vec<Option<Reference>> {
+        let len = self.stretch.len();
+        self.refs.retain(|&(m, _)| m + most >= len);
+        (1..=most)
+            .map(|k| {
+                let m = len - k;
+                if let Some(&(_, r)) = self.refs.iter().find(|&&(at, _)| at == m) {
+                    return r;
+                }
+                let r = self.w.reference(&self.stretch[..m], &[]);
+                self.refs.push((m, r));
+                r
+            })
+            .collect()
     }
 
     /// Whether run `i`, once proposed, is part of a slowdown confirmed at
@@ -342,6 +368,7 @@ impl<'a> Walker<'a> {
                     pt.alpha = Some(threshold);
                 }
                 let cand = self.stretch.split_off(self.stretch.len() - c.e.replicates);
+                self.refs.clear();
                 pt.since = Some(cand[0]);
                 self.open = Some(Open {
                     since: cand[0],
@@ -405,6 +432,7 @@ impl<'a> Walker<'a> {
             self.w.closed.push(o.runs[..keep].to_vec());
             self.stretch = o.before;
             self.stretch.extend_from_slice(&o.runs[keep..]);
+            self.refs.clear();
         } else if !o.up && n >= LASTING {
             // A speed-up that lasted becomes the level. Until then the runs
             // that revealed it, chosen for being fast, are not trusted as a
@@ -413,6 +441,7 @@ impl<'a> Walker<'a> {
             self.w
                 .closed
                 .push(std::mem::replace(&mut self.stretch, o.runs));
+            self.refs.clear();
         } else {
             self.open = Some(o);
         }

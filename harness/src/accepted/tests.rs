@@ -327,6 +327,10 @@ fn append_into_a_read_only_folder_fails_and_keeps_the_old_file() {
     std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
     // Root ignores folder permissions: then occupy the temporary file's
     // name with a folder so that the write fails all the same.
+    // A temporary file of this process older than its first atomic write
+    // counts as a killed run's leftover and is removed: write once first,
+    // as a process that ran other tests before this one has.
+    crate::history::write_atomic(&dir.path().join("first"), b"").unwrap();
     let probe = folder.join("probe");
     if std::fs::write(&probe, "").is_ok() {
         std::fs::remove_file(&probe).unwrap();

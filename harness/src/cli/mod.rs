@@ -395,8 +395,10 @@ struct Judging {
 #[derive(Debug, Args)]
 struct Damaged {
     /// Skip damaged history lines (not UTF-8 or not complete JSON) anywhere
-    /// in the file instead of stopping at the first; how many and which
-    /// lines are printed to stderr. A torn last line is always skipped.
+    /// in the file instead of stopping at the first, and in a store the
+    /// older runs of the judging window whose run files are damaged; how
+    /// many and which are printed to stderr. A torn last line is always
+    /// skipped.
     #[arg(long)]
     skip_damaged: bool,
 }

@@ -23,7 +23,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::{Appended, Damage, HistoryError, LoadOptions, Loaded, io};
-use crate::model::{Run, RunError, read_run};
+use crate::model::{Run, RunError, read_run, read_run_header};
 
 /// Appends one run as one line, after checking it ([`Run::validate`]).
 ///
@@ -39,6 +39,26 @@ pub(super) fn append(path: &Path, run: &Run) -> Result<Appended, HistoryError> {
         run_id: run.run_id.clone(),
         source,
     })?;
+    append_line(path, run, read_run)
+}
+
+/// Appends a store's index line: `run` listed without its measurements
+/// (see [`append`]).
+pub(super) fn append_listed(path: &Path, run: &Run) -> Result<Appended, HistoryError> {
+    run.validate_header()
+        .map_err(|source| HistoryError::Invalid {
+            path: path.to_path_buf(),
+            run_id: run.run_id.clone(),
+            source,
+        })?;
+    append_line(path, run, read_run_header)
+}
+
+/// How a line's text becomes a run: [`read_run`], or
+/// [`read_run_header`] for a store's index lines.
+type Parse = fn(&str) -> Result<Run, RunError>;
+
+fn append_line(path: &Path, run: &Run, parse: Parse) -> Result<Appended, HistoryError> {
     let mut line = serde_json::to_string(run).map_err(|e| HistoryError::Io {
         path: path.to_path_buf(),
         message: format!("cannot encode run: {e}"),
@@ -57,7 +77,7 @@ pub(super) fn append(path: &Path, run: &Run) -> Result<Appended, HistoryError> {
     let mut appended = Appended::default();
     match last_line(&mut file).map_err(|e| io(path, "cannot read", e))? {
         None => {}
-        Some((start, tail)) if matches!(read_line(&tail), Err(LineFault::Damaged(_))) => {
+        Some((start, tail)) if matches!(read_line(&tail, parse), Err(LineFault::Damaged(_))) => {
             appended.warning = Some(set_aside(path, &file, start, &tail)?);
         }
         // A complete record (or a bad one, which reading reports with its
@@ -138,7 +158,13 @@ fn last_line(file: &mut File) -> std::io::Result<Option<(u64, Vec<u8>)>> {
 /// JSON but not a valid run (a newer schema, a negative time) is always
 /// [`HistoryError::BadRecord`].
 pub(super) fn load_with(path: &Path, options: LoadOptions) -> Result<Loaded, HistoryError> {
-    Ok(read_history(path, options)?.unwrap_or_default())
+    Ok(read_lines(path, options, read_run)?.unwrap_or_default())
+}
+
+/// Reads a store's index segment as [`load_with`] reads a history; its
+/// runs are listed without their measurements.
+pub(super) fn load_listed(path: &Path, options: LoadOptions) -> Result<Loaded, HistoryError> {
+    Ok(read_lines(path, options, read_run_header)?.unwrap_or_default())
 }
 
 /// Reads every run as [`load_with`] describes; `None` when the file is
@@ -146,6 +172,14 @@ pub(super) fn load_with(path: &Path, options: LoadOptions) -> Result<Loaded, His
 pub(super) fn read_history(
     path: &Path,
     options: LoadOptions,
+) -> Result<Option<Loaded>, HistoryError> {
+    read_lines(path, options, read_run)
+}
+
+fn read_lines(
+    path: &Path,
+    options: LoadOptions,
+    parse: Parse,
 ) -> Result<Option<Loaded>, HistoryError> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -160,7 +194,7 @@ pub(super) fn read_history(
     let mut loaded = Loaded::default();
     for (i, piece) in pieces.into_iter().enumerate() {
         let line = i + 1;
-        match read_line(piece) {
+        match read_line(piece, parse) {
             Ok(None) => {}
             Ok(Some(run)) => loaded.runs.push(run),
             Err(LineFault::Damaged(reason)) if i == last => {
@@ -211,12 +245,12 @@ enum LineFault {
 }
 
 /// Reads one line (without its newline): `None` for a blank line.
-fn read_line(bytes: &[u8]) -> Result<Option<Run>, LineFault> {
+fn read_line(bytes: &[u8], parse: Parse) -> Result<Option<Run>, LineFault> {
     let text = std::str::from_utf8(bytes).map_err(|e| LineFault::Damaged(Damage::NotUtf8(e)))?;
     if text.trim().is_empty() {
         return Ok(None);
     }
-    match read_run(text) {
+    match parse(text) {
         Ok(run) => Ok(Some(run)),
         Err(RunError::Json(e)) if e.is_eof() || e.is_syntax() => {
             Err(LineFault::Damaged(Damage::NotJson(e)))

@@ -136,7 +136,9 @@ pub enum Damage {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoadOptions {
     /// Skip damaged lines anywhere in the file, each with a warning,
-    /// instead of failing with [`HistoryError::Damaged`].
+    /// instead of failing with [`HistoryError::Damaged`]; in a store, also
+    /// the judging window's older runs whose files are damaged
+    /// ([`HistoryError::RunFile`]).
     pub skip_damaged: bool,
 }
 

@@ -12,7 +12,7 @@
 
 use serde_json::Value;
 
-use crate::model::{Run, RunError, read_run_value};
+use crate::model::{Run, RunError, Sample, read_run_value, summarise};
 
 /// The first bytes of every run file: the format and its version.
 const MAGIC: &[u8; 8] = b"hrun\x00\x00\x00\x01";
@@ -72,6 +72,18 @@ pub fn encode(run: &Run) -> Result<Vec<u8>, serde_json::Error> {
 
 /// The run in a run file's bytes.
 pub fn decode(bytes: &[u8]) -> Result<Run, PackError> {
+    decode_with(bytes, false)
+}
+
+/// The run in a run file's bytes, each sample replaced by its summary
+/// (what judging reads of an older run), computed from the samples'
+/// exact values. A sample holding a value that is negative or not
+/// finite is kept whole, so that it is checked as [`decode`] checks it.
+pub fn decode_summarised(bytes: &[u8]) -> Result<Run, PackError> {
+    decode_with(bytes, true)
+}
+
+fn decode_with(bytes: &[u8], summarised: bool) -> Result<Run, PackError> {
     let packed = bytes.strip_prefix(MAGIC).ok_or(PackError::Magic)?;
     let payload =
         lz4_flex::decompress_size_prepended(packed).map_err(|e| PackError::Lz4(e.to_string()))?;
@@ -90,22 +102,36 @@ pub fn decode(bytes: &[u8]) -> Result<Run, PackError> {
             continue;
         }
         let mut prev = 0u64;
-        let values: Vec<Value> = (0..n)
+        let floats: Vec<f64> = (0..n)
             .map(|i| {
                 let mut b = [0u8; 8];
                 for (plane, byte) in b.iter_mut().enumerate() {
                     *byte = planes[plane * n + i];
                 }
                 prev ^= u64::from_le_bytes(b);
-                // A non-finite value has no JSON number: it becomes null,
-                // which reading the run then refuses, naming the file.
-                serde_json::Number::from_f64(f64::from_bits(prev))
-                    .map_or(Value::Null, Value::Number)
+                f64::from_bits(prev)
             })
             .collect();
-        if let Some(obj) = m.as_object_mut() {
-            obj.insert("samples".into(), Value::Array(values));
+        let plain = floats.iter().all(|v| v.is_finite() && *v >= 0.0);
+        let Some(obj) = m.as_object_mut() else {
+            continue;
+        };
+        if summarised
+            && plain
+            && let Ok(sample) = Sample::new(floats.clone())
+        {
+            let summary = serde_json::to_value(summarise(&sample))
+                .map_err(|e| PackError::Run(RunError::Json(e)))?;
+            obj.insert("summary".into(), summary);
+            continue;
         }
+        // A non-finite value has no JSON number: it becomes null, which
+        // reading the run then refuses, naming the file.
+        let values = floats
+            .into_iter()
+            .map(|v| serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+            .collect();
+        obj.insert("samples".into(), Value::Array(values));
     }
     if !rest.is_empty() {
         return Err(PackError::Layout("bytes after the last sample"));
@@ -156,6 +182,19 @@ mod tests {
     }
 
     #[test]
+    fn a_summarised_read_holds_the_summaries_of_the_exact_samples() {
+        let run = run();
+        let bytes = encode(&run).unwrap();
+        let read = decode_summarised(&bytes).unwrap();
+        assert_eq!(read.measurements.len(), run.measurements.len());
+        for (s, f) in read.measurements.iter().zip(&run.measurements) {
+            assert!(s.samples.is_none());
+            assert_eq!(s.summary, f.samples.as_ref().map(summarise));
+            assert_eq!((&s.bench, s.estimate), (&f.bench, f.estimate));
+        }
+    }
+
+    #[test]
     fn a_cut_or_flipped_run_file_is_an_error_not_a_panic() {
         let bytes = encode(&run()).unwrap();
         for cut in 0..bytes.len() {
@@ -165,6 +204,7 @@ mod tests {
             let mut b = bytes.clone();
             b[i] ^= 0x5a;
             let _ = decode(&b);
+            let _ = decode_summarised(&b);
         }
         assert!(matches!(decode(b"{}"), Err(PackError::Magic)));
     }

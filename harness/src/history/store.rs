@@ -2,8 +2,8 @@
 //!
 //! ```text
 //! <store>/runs/<YYYY-MM>/<run id>.run   the whole run, packed (see pack.rs)
-//! <store>/index/<YYYY-MM-DD>.jsonl      one line per run: the run with
-//!                                       each sample replaced by its summary
+//! <store>/index/<YYYY-MM-DD>.jsonl      one line per run: the run without
+//!                                       its measurements
 //! <store>/lock, <store>/pending          local only (listed in .gitignore)
 //! <store>/.gitattributes                 index segments merge by union
 //! ```
@@ -23,7 +23,17 @@
 //! (loads only warn, since they take no lock).
 //!
 //! Judging reads index segments from the newest day back until it has
-//! the window's runs, and the newest run's file for its samples.
+//! the window's runs, then each of those runs' files: the newest whole,
+//! the others with each sample replaced by its summary (what judging
+//! reads of an older run), computed from the samples as it is read. The
+//! measurements are stored once, packed in the run file; an index line
+//! that still holds them (as stores written before did, with summaries)
+//! is read as it is.
+//!
+//! Why not summaries in the index: as JSON text they weighed more than
+//! the packed run file itself (325 bytes per bench per run against 270
+//! at 200 benches of 30 samples), and reading the run files of the
+//! window is no slower than reading those lines (`history_scale`).
 
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
@@ -65,9 +75,17 @@ fn segment(dir: &Path, run: &Run) -> PathBuf {
     dir.join("index").join(format!("{day}.jsonl"))
 }
 
-/// `run` as its index line holds it: each sample replaced by its summary.
-pub(super) fn summarised(run: &Run) -> Run {
-    let mut run = run.clone();
+/// `run` as its index line holds it: without its measurements.
+fn index_line(run: &Run) -> Run {
+    Run {
+        measurements: Vec::new(),
+        ..run.clone()
+    }
+}
+
+/// `run` as judging reads an older run: each sample replaced by its
+/// summary.
+pub(super) fn summarised(mut run: Run) -> Run {
     for m in &mut run.measurements {
         if let Some(s) = m.samples.take() {
             m.summary = Some(summarise(&s));
@@ -120,7 +138,7 @@ pub(super) fn append(dir: &Path, run: &Run) -> Result<Appended, HistoryError> {
     let pending = dir.join("pending");
     write_atomic(&pending, rel.to_string_lossy().as_bytes())?;
     write_atomic(&file, &bytes)?;
-    warnings.extend(jsonl::append(&segment(dir, run), &summarised(run))?.warning);
+    warnings.extend(jsonl::append_listed(&segment(dir, run), &index_line(run))?.warning);
     std::fs::remove_file(&pending).map_err(|e| io(&pending, "cannot remove", e))?;
     lock.unlock()
         .map_err(|e| io(&lock_path, "cannot unlock", e))?;
@@ -150,12 +168,12 @@ fn repair(dir: &Path) -> Result<Option<String>, HistoryError> {
     if file.exists() {
         let run = read_run_file(&file)?;
         let seg = segment(dir, &run);
-        let listed = jsonl::load_with(&seg, LoadOptions::default())?
+        let listed = jsonl::load_listed(&seg, LoadOptions::default())?
             .runs
             .iter()
             .any(|r| r.run_id == run.run_id);
         if !listed {
-            jsonl::append(&seg, &summarised(&run))?;
+            jsonl::append_listed(&seg, &index_line(&run))?;
             note = Some(format!(
                 "{}: indexed run {:?}, written by an interrupted append",
                 dir.display(),
@@ -183,6 +201,22 @@ pub(super) fn read_run_file(path: &Path) -> Result<Run, HistoryError> {
 /// The full run behind an index line.
 fn full(dir: &Path, listed: &Run) -> Result<Run, HistoryError> {
     read_run_file(&dir.join(run_file_path(listed)))
+}
+
+/// The run behind an index line as judging reads an older run: each
+/// sample replaced by its summary.
+fn summary_of(dir: &Path, listed: &Run) -> Result<Run, HistoryError> {
+    let path = dir.join(run_file_path(listed));
+    let bytes = std::fs::read(&path).map_err(|e| HistoryError::RunFile {
+        path: path.clone(),
+        reason: e.to_string(),
+    })?;
+    pack::decode_summarised(&bytes)
+        .map(summarised)
+        .map_err(|e| HistoryError::RunFile {
+            path,
+            reason: e.to_string(),
+        })
 }
 
 /// The index segments, oldest day first.
@@ -250,20 +284,67 @@ pub(super) fn read(
         if count >= window {
             break;
         }
-        let mut part = jsonl::load_with(seg, options)?;
+        let mut part = jsonl::load_listed(seg, options)?;
         absorb(&mut loaded, &mut part);
         count += part.runs.len();
         parts.push(part.runs);
     }
-    loaded.runs = parts.into_iter().rev().flatten().collect();
-    loaded
-        .runs
-        .drain(..loaded.runs.len().saturating_sub(window));
-    if let Some(last) = loaded.runs.last_mut() {
-        *last = full(dir, last)?;
+    let mut listed: Vec<Run> = parts.into_iter().rev().flatten().collect();
+    listed.drain(..listed.len().saturating_sub(window));
+    let newest = listed.pop();
+    // Runs whose files are damaged: an error naming the file, or with
+    // `--skip-damaged` skipped with a warning naming it.
+    for (r, read) in listed.iter().zip(summaries(dir, &listed)) {
+        match read {
+            Ok(run) => loaded.runs.push(run),
+            Err(e @ HistoryError::RunFile { .. }) if options.skip_damaged => {
+                loaded.skipped += 1;
+                loaded
+                    .warnings
+                    .push(format!("skipped run {:?}: {e}", r.run_id));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if let Some(last) = newest {
+        loaded.runs.push(full(dir, &last)?);
     }
     warn_pending(dir, &mut loaded)?;
     Ok(Some(loaded))
+}
+
+/// The older runs of the window, `listed` by the index, as judging reads
+/// them: from their run files, decoded on every core (each file on its
+/// own, in order), or as the index line holds them when it already has
+/// their summaries (a store written before index lines were headers).
+fn summaries(dir: &Path, listed: &[Run]) -> Vec<Result<Run, HistoryError>> {
+    let read = |chunk: &[Run]| -> Vec<Result<Run, HistoryError>> {
+        chunk
+            .iter()
+            .map(|r| {
+                if r.measurements.is_empty() {
+                    summary_of(dir, r)
+                } else {
+                    Ok(r.clone())
+                }
+            })
+            .collect()
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if threads == 1 || listed.len() < 64 {
+        return read(listed);
+    }
+    let size = listed.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = listed
+            .chunks(size)
+            .map(|chunk| scope.spawn(move || read(chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
 }
 
 /// Calls `each` on every run, in full, oldest day first and in append
@@ -275,7 +356,7 @@ pub(super) fn for_each_run(
 ) -> Result<Loaded, HistoryError> {
     let mut loaded = Loaded::default();
     for seg in segments(dir)? {
-        let mut part = jsonl::load_with(&seg, options)?;
+        let mut part = jsonl::load_listed(&seg, options)?;
         absorb(&mut loaded, &mut part);
         for listed in &part.runs {
             each(full(dir, listed)?)?;

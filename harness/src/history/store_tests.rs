@@ -151,10 +151,19 @@ fn a_damaged_run_file_is_an_error_naming_it() {
             .contains(&format!("{}: damaged run file", file.display())),
         "{err}"
     );
-    // Judging does not need that run's samples, so it still reads.
-    assert_eq!(
-        ids(&load_recent(&store, LoadOptions::default()).unwrap()),
-        ["a", "b"]
+    // Judging reads that run's file too: an error naming it, or with
+    // --skip-damaged the run skipped with a warning naming it.
+    assert!(matches!(
+        load_recent(&store, LoadOptions::default()),
+        Err(HistoryError::RunFile { path, .. }) if path == file
+    ));
+    let skipping = load_recent(&store, LoadOptions { skip_damaged: true }).unwrap();
+    assert_eq!(ids(&skipping), ["b"]);
+    assert_eq!(skipping.skipped, 1);
+    assert!(
+        skipping.warnings[0].contains(&file.display().to_string()),
+        "{:?}",
+        skipping.warnings
     );
     std::fs::remove_file(&file).unwrap();
     assert!(matches!(
@@ -229,4 +238,26 @@ fn a_missing_store_beside_a_jsonl_history_resolves_to_the_file() {
     append_exact(&store, &sample_run("c")).unwrap();
     assert_eq!(resolve(&store), (store.clone(), None));
     assert_eq!(ids(&load(&store).unwrap()), ["c"]);
+}
+
+#[test]
+fn an_index_line_lists_the_run_and_a_store_with_summaries_in_its_index_still_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("h");
+    append(&store, &sample_run("a")).unwrap();
+    let seg = only_segment(&store);
+    let line = std::fs::read_to_string(&seg).unwrap();
+    assert!(line.contains("\"measurements\":[]"), "{line}");
+    assert!(!line.contains("\"bench\""), "{line}");
+    // Run b as a store written before held it: summaries in its index line.
+    let b = sample_run("b");
+    let file = store.join(store::run_file_path(&b));
+    std::fs::write(&file, pack::encode(&b).unwrap()).unwrap();
+    jsonl::append(&seg, &store::summarised(b.clone())).unwrap();
+    append(&store, &sample_run("c")).unwrap();
+    let recent = load_recent(&store, LoadOptions::default()).unwrap();
+    assert_eq!(ids(&recent), ["a", "b", "c"]);
+    assert_eq!(recent.runs[1], store::summarised(b.clone()));
+    assert_eq!(recent.runs[0], store::summarised(sample_run("a")));
+    assert_eq!(load(&store).unwrap().runs[1], b);
 }

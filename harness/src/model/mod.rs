@@ -43,13 +43,30 @@ pub fn read_run(text: &str) -> Result<Run, RunError> {
     read_run_value(serde_json::from_str(text)?)
 }
 
-/// Reads one run record already parsed as JSON, as [`read_run`] does.
-pub fn read_run_value(value: serde_json::Value) -> Result<Run, RunError> {
-    let version = value
+/// Reads one run record as [`read_run`] does, but one without
+/// measurements is accepted: a store's index line lists a run without
+/// them.
+pub(crate) fn read_run_header(text: &str) -> Result<Run, RunError> {
+    let value: serde_json::Value = serde_json::from_str(text)?;
+    match schema(&value)? {
+        1 => {
+            let raw: run::RawRun = serde_json::from_value(value)?;
+            Ok(Run::header_from_raw(raw)?)
+        }
+        found => Err(RunError::TooNew { found }),
+    }
+}
+
+fn schema(value: &serde_json::Value) -> Result<u64, RunError> {
+    value
         .get("schema")
         .and_then(serde_json::Value::as_u64)
-        .ok_or(RunError::NoSchema)?;
-    match version {
+        .ok_or(RunError::NoSchema)
+}
+
+/// Reads one run record already parsed as JSON, as [`read_run`] does.
+pub fn read_run_value(value: serde_json::Value) -> Result<Run, RunError> {
+    match schema(&value)? {
         1 => {
             let raw: run::RawRun = serde_json::from_value(value)?;
             Ok(Run::try_from(raw)?)

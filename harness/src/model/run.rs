@@ -64,7 +64,24 @@ pub(super) struct RawRun {
 impl TryFrom<RawRun> for Run {
     type Error = InvalidRun;
     fn try_from(r: RawRun) -> Result<Self, InvalidRun> {
-        let run = Run {
+        let run = Run::from_raw(r);
+        run.validate()?;
+        Ok(run)
+    }
+}
+
+impl Run {
+    /// A run listed without its measurements (a store's index line):
+    /// every rule of [`Run::validate`] but the one asking for a
+    /// measurement.
+    pub(super) fn header_from_raw(r: RawRun) -> Result<Run, InvalidRun> {
+        let run = Run::from_raw(r);
+        run.validate_header()?;
+        Ok(run)
+    }
+
+    fn from_raw(r: RawRun) -> Run {
+        Run {
             schema: r.schema,
             run_id: r.run_id,
             time: r.time,
@@ -73,9 +90,7 @@ impl TryFrom<RawRun> for Run {
             profile: r.profile,
             measurements: r.measurements,
             failures: r.failures,
-        };
-        run.validate()?;
-        Ok(run)
+        }
     }
 }
 

@@ -99,6 +99,12 @@ impl Run {
         if self.measurements.is_empty() {
             return Err(InvalidRun::NoMeasurements);
         }
+        self.validate_header()
+    }
+
+    /// Every rule of [`Run::validate`] but the one asking for at least
+    /// one measurement: what a run listed without its measurements meets.
+    pub(crate) fn validate_header(&self) -> Result<(), InvalidRun> {
         let mut seen: HashMap<(&BenchId, &Metric), usize> = HashMap::new();
         for (index, m) in self.measurements.iter().enumerate() {
             if let Some(&first) = seen.get(&(&m.bench, &m.metric)) {

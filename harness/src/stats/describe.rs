@@ -32,11 +32,16 @@ pub fn quantile(xs: &[f64], q: f64) -> Option<f64> {
     if !(0.0..=1.0).contains(&q) {
         return None;
     }
-    let v = sorted(xs)?;
+    Some(quantile_of_sorted(&sorted(xs)?, q))
+}
+
+/// [`quantile`] of values already given by [`sorted`] (not empty; `q` in
+/// [0, 1]), for several quantiles of one sample at the cost of one sort.
+pub fn quantile_of_sorted(v: &[f64], q: f64) -> f64 {
     let h = (v.len() - 1) as f64 * q;
     let lo = h.floor() as usize;
     let hi = h.ceil() as usize;
-    Some(v[lo] + (h - lo as f64) * (v[hi] - v[lo]))
+    v[lo] + (h - lo as f64) * (v[hi] - v[lo])
 }
 
 /// Median.

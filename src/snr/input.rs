@@ -120,7 +120,9 @@ impl<'a, T: AsRef<str>, E: AsRef<[f64]>> SnrInput<'a, T, E> {
         self.neural_confidences = Some(confidences);
         self
     }
+}
 
+impl<T: AsRef<str> + Sync, E: AsRef<[f64]> + Sync> SnrInput<'_, T, E> {
     /// Scores this input; see [`compute`](super::compute).
     pub fn compute(&self) -> Result<super::SnrResult, super::SnrError> {
         super::compute(self)

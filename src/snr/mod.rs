@@ -58,7 +58,7 @@ const DIMENSION_DEFAULT: f64 = 0.8;
 ///
 /// Errors on non-finite numbers anywhere in the input and on embeddings
 /// whose count or dimensions disagree; never panics.
-pub fn compute<T: AsRef<str>, E: AsRef<[f64]>>(
+pub fn compute<T: AsRef<str> + Sync, E: AsRef<[f64]> + Sync>(
     input: &SnrInput<'_, T, E>,
 ) -> Result<SnrResult, SnrError> {
     let iaas_score = finite(input.iaas_score, Location::IaasScore)?;
@@ -71,12 +71,8 @@ pub fn compute<T: AsRef<str>, E: AsRef<[f64]>>(
     {
         finite(c, Location::NeuralConfidence { index })?;
     }
-    let embeddings = embedding_stats(
-        input.texts.len(),
-        input.query_embedding,
-        input.text_embeddings,
-    )?;
-    let words = word_stats(input.query, input.texts);
+    let (embeddings, words) = measure(input);
+    let embeddings = embeddings?;
 
     let (signal_strength, semantic_relevance, lexical_overlap) =
         signal(embeddings.semantic, words.lexical);
@@ -106,6 +102,59 @@ pub fn compute<T: AsRef<str>, E: AsRef<[f64]>>(
         },
         iaas_dimensions,
     })
+}
+
+/// Embedding values (`n × d`) from which the embeddings are measured on
+/// a second thread while this one reads the words: below it, starting a
+/// thread costs more than it saves.
+const PARALLEL_VALUES: usize = 1 << 15;
+
+/// The embeddings' and the words' figures: independent passes, on two
+/// threads for a large batch. Each figure is computed by the same code
+/// in the same order either way, so the result is the same to the bit.
+fn measure<T: AsRef<str> + Sync, E: AsRef<[f64]> + Sync>(
+    input: &SnrInput<'_, T, E>,
+) -> (
+    Result<vector::EmbeddingStats, SnrError>,
+    components::WordStats,
+) {
+    let embeddings = || {
+        embedding_stats(
+            input.texts.len(),
+            input.query_embedding,
+            input.text_embeddings,
+        )
+    };
+    let words = || word_stats(input.query, input.texts);
+    let values: usize = input
+        .text_embeddings
+        .map_or(0, |t| t.iter().map(|e| e.as_ref().len()).sum());
+    if values < PARALLEL_VALUES {
+        return (embeddings(), words());
+    }
+    std::thread::scope(|scope| {
+        let other =
+            std::thread::Builder::new().spawn_scoped(scope, || embeddings_apart(embeddings));
+        let w = words();
+        match other {
+            Ok(handle) => (
+                handle
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                w,
+            ),
+            // No thread to be had: measure here.
+            Err(_) => (embeddings(), w),
+        }
+    })
+}
+
+/// Runs `measure` on the second thread: a function of its own name so
+/// that the instruction-count bench can count that thread's work
+/// (`--toggle-collect=*embeddings_apart*` in `benches/instructions.rs`).
+#[inline(never)]
+fn embeddings_apart<R>(measure: impl FnOnce() -> R) -> R {
+    measure()
 }
 
 /// Scores texts without embeddings, as the reference's `calculate_simple`:
@@ -169,4 +218,46 @@ fn dimension_scores(
         articulation: get(d.articulation, "articulation")?,
         sanitization: get(d.sanitization, "sanitization")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_batch_measured_on_two_threads_gives_the_same_bits() {
+        let dim = 256;
+        let n = PARALLEL_VALUES / dim + 7;
+        let texts: Vec<String> = (0..n)
+            .map(|i| format!("Signal {} noise ΣΑΣ café w{}", i % 13, i % 29))
+            .collect();
+        let value = |i: usize| ((i * 7919 % 1009) as f64 / 1009.0) - 0.5;
+        let embeddings: Vec<Vec<f64>> = (0..n)
+            .map(|t| (0..dim).map(|d| value(t * dim + d)).collect())
+            .collect();
+        let query: Vec<f64> = (0..dim).map(|d| value(d + 3)).collect();
+        let input = SnrInput::new("signal noise w3", &texts)
+            .with_query_embedding(&query)
+            .with_text_embeddings(&embeddings);
+        let (threaded, words) = measure(&input);
+        let alone = embedding_stats(n, Some(&query), Some(&embeddings)).unwrap();
+        let bits = |x: Option<f64>| x.map(f64::to_bits);
+        let threaded = threaded.unwrap();
+        assert_eq!(bits(threaded.semantic), bits(alone.semantic));
+        assert_eq!(threaded.redundancy.to_bits(), alone.redundancy.to_bits());
+        let w = word_stats("signal noise w3", &texts);
+        assert_eq!(bits(words.lexical), bits(w.lexical));
+        assert_eq!(bits(words.entropy), bits(w.entropy));
+        // A bad value is reported from the second thread as from the first.
+        let mut bad = embeddings.clone();
+        bad[n - 1][5] = f64::NAN;
+        let input = input.with_text_embeddings(&bad);
+        assert!(matches!(
+            measure(&input).0,
+            Err(SnrError::NonFinite {
+                location: Location::TextEmbedding { text, index: 5 },
+                ..
+            }) if text == n - 1
+        ));
+    }
 }

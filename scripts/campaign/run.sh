@@ -9,7 +9,9 @@
 # first one), wall-time benches flagged, false flags, slowed benches
 # caught, UNKNOWNs, and the median half-width of the 95 % interval.
 #
-#   [FIXED=1] scripts/campaign/run.sh OUT_DIR [REPEATS]   (REPEATS: 3; 15 % runs once)
+#   [FIXED=1|only] scripts/campaign/run.sh OUT_DIR [REPEATS]   (REPEATS: 3; 15 % runs once)
+#
+# FIXED=only runs the fixed 6 rounds alone (identical code and +5 %).
 #
 # Needs an otherwise idle machine: anything else running widens every
 # interval. About 15 minutes per comparison.
@@ -53,16 +55,18 @@ compare() { # NAME HEAD [extra args]
 # the builds out).
 compare warmup "$base" --rounds 2 --min-rounds 2 --filter '^ntu/observe/w5$'
 # Interleaved, so that a campaign stopped early is still balanced.
-compare identical-seq-1 "$base"
-compare slow5-seq-1 campaign-slow5
-compare slow15-seq-1 campaign-slow15
-for i in $(seq 2 "$repeats"); do
-  compare "identical-seq-$i" "$base"
-  compare "slow5-seq-$i" campaign-slow5
-done
+if [ "${FIXED:-0}" != only ]; then
+  compare identical-seq-1 "$base"
+  compare slow5-seq-1 campaign-slow5
+  compare slow15-seq-1 campaign-slow15
+  for i in $(seq 2 "$repeats"); do
+    compare "identical-seq-$i" "$base"
+    compare "slow5-seq-$i" campaign-slow5
+  done
+fi
 # The design before: fixed 6 rounds of the quick profile (0.5 s + 2 s per
-# bench and side), about 30 minutes each; with FIXED=1 only.
-if [ "${FIXED:-0}" = 1 ]; then
+# bench and side), about 30 minutes each; with FIXED=1 or FIXED=only.
+if [ "${FIXED:-0}" != 0 ]; then
   compare identical-fixed6-1 "$base" --profile quick --rounds 6 --min-rounds 6 --budget 1h
   compare slow5-fixed6-1 campaign-slow5 --profile quick --rounds 6 --min-rounds 6 --budget 1h
 fi

@@ -37,13 +37,13 @@ for pct in 5 15; do
   git -C "$repo" worktree remove --force "$tree"
 done
 
-compare() { # NAME HEAD [extra args]
+compare() { # NAME HEAD [extra args]; BUDGET (15m) bounds the measuring time
   local name=$1 head=$2
   shift 2
   echo "[campaign] $name: $(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   local start end status=0
   start=$(date +%s)
-  (cd "$repo" && "$harness" compare --base "$base" --head "$head" --budget 15m \
+  (cd "$repo" && "$harness" compare --base "$base" --head "$head" --budget "${BUDGET:-15m}" \
     --target-dir "$out/targets" --out "$out/$name.json" "$@" >"$out/$name.txt" 2>"$out/$name.err") || status=$?
   end=$(date +%s)
   echo "{\"seconds\": $((end - start)), \"exit\": $status}" >"$out/$name.time.json"
@@ -67,7 +67,7 @@ fi
 # The design before: fixed 6 rounds of the quick profile (0.5 s + 2 s per
 # bench and side), about 30 minutes each; with FIXED=1 or FIXED=only.
 if [ "${FIXED:-0}" != 0 ]; then
-  compare identical-fixed6-1 "$base" --profile quick --rounds 6 --min-rounds 6 --budget 1h
-  compare slow5-fixed6-1 campaign-slow5 --profile quick --rounds 6 --min-rounds 6 --budget 1h
+  BUDGET=1h compare identical-fixed6-1 "$base" --profile quick --rounds 6 --min-rounds 6
+  BUDGET=1h compare slow5-fixed6-1 campaign-slow5 --profile quick --rounds 6 --min-rounds 6
 fi
 python3 "$here/summary.py" "$out"

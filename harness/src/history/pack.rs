@@ -116,10 +116,9 @@ fn decode_with(bytes: &[u8], summarised: bool) -> Result<Run, PackError> {
         let Some(obj) = m.as_object_mut() else {
             continue;
         };
-        if summarised
-            && plain
-            && let Ok(sample) = Sample::new(floats.clone())
-        {
+        if summarised && plain {
+            // Not empty (n > 0) and every value finite: a valid sample.
+            let sample = Sample::new(floats).map_err(|_| PackError::Layout("sample"))?;
             let summary = serde_json::to_value(summarise(&sample))
                 .map_err(|e| PackError::Run(RunError::Json(e)))?;
             obj.insert("summary".into(), summary);

@@ -200,7 +200,24 @@ pub(super) fn read_run_file(path: &Path) -> Result<Run, HistoryError> {
 
 /// The full run behind an index line.
 fn full(dir: &Path, listed: &Run) -> Result<Run, HistoryError> {
-    read_run_file(&dir.join(run_file_path(listed)))
+    let path = dir.join(run_file_path(listed));
+    same_run(&path, listed, read_run_file(&path)?)
+}
+
+/// `run`, read from `path`, when it is the run `listed` names; a file
+/// holding another run (copied or renamed by hand) is an error naming it.
+fn same_run(path: &Path, listed: &Run, run: Run) -> Result<Run, HistoryError> {
+    if run.run_id == listed.run_id {
+        Ok(run)
+    } else {
+        Err(HistoryError::RunFile {
+            path: path.to_path_buf(),
+            reason: format!(
+                "holds run {:?}, but the index lists {:?} there",
+                run.run_id, listed.run_id
+            ),
+        })
+    }
 }
 
 /// The run behind an index line as judging reads an older run: each
@@ -211,12 +228,11 @@ fn summary_of(dir: &Path, listed: &Run) -> Result<Run, HistoryError> {
         path: path.clone(),
         reason: e.to_string(),
     })?;
-    pack::decode_summarised(&bytes)
-        .map(summarised)
-        .map_err(|e| HistoryError::RunFile {
-            path,
-            reason: e.to_string(),
-        })
+    let run = pack::decode_summarised(&bytes).map_err(|e| HistoryError::RunFile {
+        path: path.clone(),
+        reason: e.to_string(),
+    })?;
+    same_run(&path, listed, summarised(run))
 }
 
 /// The index segments, oldest day first.
@@ -297,12 +313,10 @@ pub(super) fn read(
     for (r, read) in listed.iter().zip(summaries(dir, &listed)) {
         match read {
             Ok(run) => loaded.runs.push(run),
-            Err(e @ HistoryError::RunFile { .. }) if options.skip_damaged => {
-                loaded.skipped += 1;
-                loaded
-                    .warnings
-                    .push(format!("skipped run {:?}: {e}", r.run_id));
-            }
+            // Not counted in `skipped`, which counts lines.
+            Err(e @ HistoryError::RunFile { .. }) if options.skip_damaged => loaded
+                .warnings
+                .push(format!("skipped run {:?}: {e}", r.run_id)),
             Err(e) => return Err(e),
         }
     }
@@ -336,13 +350,21 @@ fn summaries(dir: &Path, listed: &[Run]) -> Vec<Result<Run, HistoryError>> {
     }
     let size = listed.len().div_ceil(threads);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = listed
+        // A chunk whose thread cannot be started is read on this one.
+        let parts: Vec<_> = listed
             .chunks(size)
-            .map(|chunk| scope.spawn(move || read(chunk)))
+            .map(|chunk| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || read(chunk))
+                    .map_err(|_| chunk)
+            })
             .collect();
-        handles
+        parts
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .flat_map(|part| match part {
+                Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                Err(chunk) => read(chunk),
+            })
             .collect()
     })
 }

@@ -159,7 +159,7 @@ fn a_damaged_run_file_is_an_error_naming_it() {
     ));
     let skipping = load_recent(&store, LoadOptions { skip_damaged: true }).unwrap();
     assert_eq!(ids(&skipping), ["b"]);
-    assert_eq!(skipping.skipped, 1);
+    assert_eq!(skipping.skipped, 0, "counts lines only");
     assert!(
         skipping.warnings[0].contains(&file.display().to_string()),
         "{:?}",
@@ -260,4 +260,22 @@ fn an_index_line_lists_the_run_and_a_store_with_summaries_in_its_index_still_rea
     assert_eq!(recent.runs[1], store::summarised(b.clone()));
     assert_eq!(recent.runs[0], store::summarised(sample_run("a")));
     assert_eq!(load(&store).unwrap().runs[1], b);
+}
+
+#[test]
+fn a_run_file_holding_another_run_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("h");
+    for id in ["a", "b", "c"] {
+        append(&store, &sample_run(id)).unwrap();
+    }
+    let a = store.join(store::run_file_path(&sample_run("a")));
+    let b = store.join(store::run_file_path(&sample_run("b")));
+    std::fs::copy(&b, &a).unwrap();
+    let err = load_recent(&store, LoadOptions::default()).unwrap_err();
+    assert!(
+        matches!(&err, HistoryError::RunFile { path, .. } if path == &a),
+        "{err}"
+    );
+    assert!(err.to_string().contains("holds run \"b\""), "{err}");
 }

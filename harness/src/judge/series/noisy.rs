@@ -262,6 +262,9 @@ pub(crate) struct Walker<'a> {
     /// Cleared whenever `stretch` or the closed segments change other
     /// than by a push to `stretch`.
     refs: Vec<(usize, Option<Reference>)>,
+    /// Compute every reference afresh (tests compare the two).
+    #[cfg(test)]
+    uncached: bool,
     out: Vec<Point>,
 }
 
@@ -284,6 +287,8 @@ impl<'a> Walker<'a> {
             open: None,
             pending: None,
             refs: Vec::new(),
+            #[cfg(test)]
+            uncached: false,
             out: Vec::with_capacity(values.len()),
         }
     }
@@ -325,6 +330,10 @@ impl<'a> Walker<'a> {
     /// (index k − 1), from the cache where it has them.
     fn prefix_references(&mut self, most: usize) -> Vec<Option<Reference>> {
         let len = self.stretch.len();
+        #[cfg(test)]
+        if self.uncached {
+            self.refs.clear();
+        }
         self.refs.retain(|&(m, _)| m + most >= len);
         (1..=most)
             .map(|k| {
@@ -497,6 +506,58 @@ pub(super) fn against_baseline(
 mod tests {
     use super::*;
     use crate::judge::Settings;
+
+    /// Every point of a walk, with the reference cache on or off.
+    fn walked(values: &[f64], skip: &[bool], reset: Option<usize>, uncached: bool) -> Vec<Point> {
+        let p = Settings::default().params(10);
+        let mut w = Walker::new(values, true, skip, reset, &p);
+        w.uncached = uncached;
+        for i in 0..values.len() {
+            w.propose(i);
+            w.commit(i, p.alpha);
+        }
+        w.finish()
+    }
+
+    #[test]
+    fn the_reference_cache_never_changes_a_point() {
+        use crate::stats::rng::Rng;
+        // Steps up (opened, then closed or kept open), speed-ups that last
+        // (a new level), outliers, skipped runs and an acceptance reset:
+        // every way the stretch and the closed segments change.
+        let mut changes = 0;
+        for seed in 0..400u64 {
+            let mut rng = Rng::new(seed);
+            let n = 40 + (seed % 5) as usize * 20;
+            let mut level = 1.0f64;
+            let values: Vec<f64> = (0..n)
+                .map(|_| {
+                    let u = rng.uniform();
+                    if u < 0.08 {
+                        level *= 1.2;
+                    } else if u < 0.16 {
+                        level *= 0.8;
+                    } else if u < 0.2 {
+                        level = 1.0;
+                    }
+                    let outlier = if rng.uniform() < 0.05 { 1.3 } else { 1.0 };
+                    100.0 * level * outlier * (1.0 + 0.02 * rng.normal())
+                })
+                .collect();
+            let skip: Vec<bool> = (0..n).map(|_| rng.uniform() < 0.03).collect();
+            let reset = (seed % 3 == 0).then_some(n / 2);
+            let cached = walked(&values, &skip, reset, false);
+            changes += cached
+                .iter()
+                .filter(|p| matches!(p.state, State::Regressed | State::Improved) && p.first)
+                .count();
+            assert_eq!(cached, walked(&values, &skip, reset, true), "seed {seed}");
+        }
+        assert!(
+            changes > 100,
+            "the series must exercise the changes: {changes}"
+        );
+    }
 
     #[test]
     fn the_lengths_share_the_runs_alpha_and_the_longest_takes_half() {

@@ -4,12 +4,13 @@
 //! from, in the reference's order. Means are plain sums divided by the count;
 //! numpy sums in another order, which moves the result only by rounding.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use foldhash::fast::RandomState;
 
 use super::py_digit::is_py_digit;
-use super::text::{LoweredTexts, py_lower, py_split};
+use super::text::{py_lower, py_split};
 
 /// What the words of the texts contribute.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -32,20 +33,33 @@ struct Slot {
     seen_in: usize,
 }
 
-/// Lexical overlap and entropy in one pass over the words, with one hash
-/// lookup per word and no allocation per word.
+/// Lexical overlap and entropy in one pass over the words, with no
+/// allocation per word.
+///
+/// Words are split from the texts as given and each distinct spelling is
+/// lowered once: lowering never creates or removes whitespace, and
+/// whitespace ends the final-sigma context, so `text.lower().split()` and
+/// the lowered words of `text.split()` are the same words (see
+/// [`super::text`]). A word seen before costs one hash lookup on its raw
+/// spelling; only a new spelling is lowered and looked up by its lowered
+/// form, which decides its slot. Slots are numbered in the order their
+/// lowered word first appears, query first, as before.
 pub(crate) fn word_stats<T: AsRef<str>>(query: &str, texts: &[T]) -> WordStats {
     let query = py_lower(query);
-    let lowered = LoweredTexts::new(texts);
     // Words are short: a fast hasher matters more here than SipHash's
-    // resistance to chosen collisions. Sizing for one distinct word per 8
-    // bytes of text saves most rehashing; the cap bounds it on big batches.
-    let expected = (lowered.len_bytes() / 8).clamp(16, 4096);
-    let mut index: HashMap<&str, usize, RandomState> =
+    // resistance to chosen collisions. Texts repeat their words (a
+    // vocabulary grows far slower than the text), so the tables start
+    // small: large ones would be fresh pages on every call, and growing
+    // costs only a few rehashes.
+    let bytes: usize = texts.iter().map(|t| t.as_ref().len()).sum();
+    let expected = (bytes / 64).clamp(16, 256);
+    let mut index: HashMap<Cow<'_, str>, usize, RandomState> =
+        HashMap::with_capacity_and_hasher(expected, RandomState::default());
+    let mut spellings: HashMap<Spelling<'_>, usize, RandomState> =
         HashMap::with_capacity_and_hasher(expected, RandomState::default());
     let mut slots: Vec<Slot> = Vec::new();
     for word in py_split(&query) {
-        index.entry(word).or_insert_with(|| {
+        index.entry(Cow::Borrowed(word)).or_insert_with(|| {
             slots.push(Slot {
                 count: 0,
                 in_query: true,
@@ -58,18 +72,25 @@ pub(crate) fn word_stats<T: AsRef<str>>(query: &str, texts: &[T]) -> WordStats {
 
     let mut overlap_sum = 0.0;
     let mut total = 0usize;
-    for (t, text) in lowered.iter().enumerate() {
+    for (t, text) in texts.iter().enumerate() {
         let mut hits = 0usize;
-        for word in py_split(text) {
+        for word in py_split(text.as_ref()) {
             total += 1;
-            let slot = *index.entry(word).or_insert_with(|| {
-                slots.push(Slot {
-                    count: 0,
-                    in_query: false,
-                    seen_in: usize::MAX,
-                });
-                slots.len() - 1
-            });
+            let slot = match spellings.get(&Spelling(word)) {
+                Some(&slot) => slot,
+                None => {
+                    let slot = *index.entry(lowered(word)).or_insert_with(|| {
+                        slots.push(Slot {
+                            count: 0,
+                            in_query: false,
+                            seen_in: usize::MAX,
+                        });
+                        slots.len() - 1
+                    });
+                    spellings.insert(Spelling(word), slot);
+                    slot
+                }
+            };
             let slot = &mut slots[slot];
             slot.count += 1;
             if slot.in_query && slot.seen_in != t {
@@ -85,6 +106,56 @@ pub(crate) fn word_stats<T: AsRef<str>>(query: &str, texts: &[T]) -> WordStats {
     let lexical = (!texts.is_empty()).then(|| overlap_sum / texts.len() as f64);
     let entropy = (total > 0).then(|| normalised_entropy(&slots, total));
     WordStats { lexical, entropy }
+}
+
+/// A word as spelt in a text, compared inline: words are a few bytes
+/// long, and a call to `memcmp` per lookup cost more than the comparison.
+#[derive(Clone, Copy)]
+struct Spelling<'a>(&'a str);
+
+impl PartialEq for Spelling<'_> {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        same_bytes(self.0.as_bytes(), other.0.as_bytes())
+    }
+}
+
+impl Eq for Spelling<'_> {}
+
+impl std::hash::Hash for Spelling<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
+/// `a == b`, with words of up to 16 bytes compared as two overlapping
+/// loads from each end.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8"));
+    let half = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().expect("4"));
+    match n {
+        0..=3 => a == b,
+        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
+    }
+}
+
+/// Python's `word.lower()`, borrowed when the word is lower-case already.
+fn lowered(word: &str) -> Cow<'_, str> {
+    if word
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(py_lower(word))
+    }
 }
 
 /// `H / max(log2 V, 1)` with `H = -Σ p log2(p + 1e-10)`; the 1e-10 is the
@@ -202,5 +273,99 @@ mod tests {
     #[test]
     fn superscript_digit_is_specific_but_fraction_is_not() {
         assert_eq!(simple_grounding(&["x²", "½"]), 0.75);
+    }
+
+    /// `text.lower().split()` word statistics the plain way: lower the
+    /// whole text, split it, count in owned strings.
+    fn plain_word_stats(query: &str, texts: &[String]) -> WordStats {
+        use std::collections::HashSet;
+        let split = |s: &str| -> Vec<String> {
+            s.to_lowercase()
+                .split(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+                .filter(|w| !w.is_empty())
+                .map(String::from)
+                .collect()
+        };
+        let mut order: Vec<String> = Vec::new();
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        let query_words = split(query);
+        let query_set: HashSet<&String> = query_words.iter().collect();
+        for w in &query_words {
+            if !counts.contains_key(w) {
+                order.push(w.clone());
+                counts.insert(w.clone(), 0);
+            }
+        }
+        let mut overlap_sum = 0.0;
+        let mut total = 0;
+        for text in texts {
+            let words = split(text);
+            let set: HashSet<&String> = words.iter().collect();
+            for w in &words {
+                total += 1;
+                if !counts.contains_key(w) {
+                    order.push(w.clone());
+                }
+                *counts.entry(w.clone()).or_insert(0) += 1;
+            }
+            if !query_set.is_empty() {
+                let hits = query_set.intersection(&set).count();
+                overlap_sum += hits as f64 / query_set.len() as f64;
+            }
+        }
+        let slots: Vec<Slot> = order
+            .iter()
+            .map(|w| Slot {
+                count: counts[w],
+                in_query: false,
+                seen_in: 0,
+            })
+            .collect();
+        WordStats {
+            lexical: (!texts.is_empty()).then(|| overlap_sum / texts.len() as f64),
+            entropy: (total > 0).then(|| normalised_entropy(&slots, total)),
+        }
+    }
+
+    proptest::proptest! {
+        /// Words split first and lowered once per spelling give exactly
+        /// (to the bit) what lowering every text whole gives.
+        #[test]
+        fn word_stats_agree_with_lowering_whole_texts(
+            query in "(Ab|ab|AB|ΣΑΣ|σας|İx|ix|Straße|STRASSE| |\u{a0})*",
+            texts in proptest::collection::vec(
+                "(Ab|ab|AB|ΣΑΣ|σας|ΣΑΣΑ|İx|ix|i\u{307}x|Straße|STRASSE|x1| |\t|\u{3000})*",
+                0..12,
+            ),
+        ) {
+            proptest::prop_assert_eq!(word_stats(&query, &texts), plain_word_stats(&query, &texts));
+        }
+    }
+
+    #[test]
+    fn short_spellings_compare_every_byte() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "abcd",
+            "abcde",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+        ];
+        for w in words {
+            assert!(same_bytes(w.as_bytes(), w.as_bytes()));
+            // Every single byte changed is seen, wherever it is.
+            for at in 0..w.len() {
+                let mut other = w.as_bytes().to_vec();
+                other[at] ^= 1;
+                assert!(!same_bytes(w.as_bytes(), &other), "{w} at {at}");
+            }
+        }
+        assert!(!same_bytes(b"abcd", b"abcde"));
     }
 }

@@ -132,21 +132,17 @@ fn measure<T: AsRef<str> + Sync, E: AsRef<[f64]> + Sync>(
     if values < PARALLEL_VALUES {
         return (embeddings(), words());
     }
-    std::thread::scope(|scope| {
-        let other =
-            std::thread::Builder::new().spawn_scoped(scope, || embeddings_apart(embeddings));
-        let w = words();
-        match other {
-            Ok(handle) => (
-                handle
-                    .join()
-                    .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                w,
-            ),
-            // No thread to be had: measure here.
-            Err(_) => (embeddings(), w),
-        }
-    })
+    // A pool thread (started once per process, not per call: starting and
+    // ending a thread costs tens of microseconds of page-table work) takes
+    // the embeddings while this thread reads the words.
+    let mut apart = None;
+    let w = rayon::in_place_scope(|scope| {
+        scope.spawn(|_| apart = Some(embeddings_apart(embeddings)));
+        words()
+    });
+    // The scope has joined the spawned task; it ran unless it panicked, and
+    // a panic in it is re-raised by the scope.
+    (apart.unwrap_or_else(embeddings), w)
 }
 
 /// Runs `measure` on the second thread: a function of its own name so

@@ -14,8 +14,6 @@
 //! each of its words give the same words. The two languages may still differ
 //! on code points whose mapping changed between their Unicode versions.
 
-use std::ops::Range;
-
 /// Whether Python's `str.isspace` holds for `c`: the definition that
 /// `space_len` implements on bytes.
 #[cfg(test)]
@@ -152,38 +150,6 @@ pub(crate) fn py_lower(text: &str) -> String {
     buf
 }
 
-/// The lower-cased texts of a batch in one buffer, so that words can be
-/// borrowed from it without one allocation per text or per word.
-pub(crate) struct LoweredTexts {
-    buf: String,
-    spans: Vec<Range<usize>>,
-}
-
-impl LoweredTexts {
-    /// Lowers every text of `texts` into one buffer.
-    pub(crate) fn new<T: AsRef<str>>(texts: &[T]) -> Self {
-        let total: usize = texts.iter().map(|t| t.as_ref().len()).sum();
-        let mut buf = String::with_capacity(total);
-        let mut spans = Vec::with_capacity(texts.len());
-        for text in texts {
-            let start = buf.len();
-            push_lower(&mut buf, text.as_ref());
-            spans.push(start..buf.len());
-        }
-        LoweredTexts { buf, spans }
-    }
-
-    /// Total length of the lowered texts in bytes.
-    pub(crate) fn len_bytes(&self) -> usize {
-        self.buf.len()
-    }
-
-    /// The lower-cased texts, in input order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
-        self.spans.iter().map(|s| &self.buf[s.clone()])
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,10 +229,18 @@ mod tests {
         }
     }
 
-    #[test]
-    fn lowered_texts_keep_boundaries() {
-        let lowered = LoweredTexts::new(&["AB", "", "Cd Ef"]);
-        let texts: Vec<_> = lowered.iter().collect();
-        assert_eq!(texts, ["ab", "", "cd ef"]);
+    proptest::proptest! {
+        /// What `word_stats` relies on: splitting first and lowering each
+        /// word gives the words of the lowered text (final sigma, dotted
+        /// capital I and every kind of whitespace included).
+        #[test]
+        fn lowering_words_gives_the_words_of_the_lowered_text(
+            text in "(\\PC|Σ|ΣΑΣ|İ|ß|ǅ|\u{345}| |\t|\u{85}|\u{a0}|\u{2028}|\u{3000}|\u{1f})*"
+        ) {
+            let lowered = py_lower(&text);
+            let whole: Vec<&str> = py_split(&lowered).collect();
+            let each: Vec<String> = py_split(&text).map(py_lower).collect();
+            proptest::prop_assert_eq!(each, whole);
+        }
     }
 }

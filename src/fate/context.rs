@@ -176,13 +176,17 @@ impl HookContext {
     }
 }
 
-/// Appends lowercase hex of `bytes` to `out` without a temporary string.
+/// Appends lowercase hex of `bytes` to `out`, laid out on the stack 32
+/// bytes at a time and appended at once.
 fn push_hex(out: &mut String, bytes: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.reserve(2 * bytes.len());
-    for b in bytes {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 15)]));
+    for chunk in bytes.chunks(32) {
+        let mut text = [0u8; 64];
+        for (pair, b) in text.chunks_exact_mut(2).zip(chunk) {
+            pair[0] = HEX[usize::from(b >> 4)];
+            pair[1] = HEX[usize::from(b & 15)];
+        }
+        out.push_str(std::str::from_utf8(&text[..2 * chunk.len()]).expect("hex digits"));
     }
 }
 
@@ -217,6 +221,10 @@ mod tests {
         let mut out = String::from("x");
         push_hex(&mut out, &[0x00, 0x9f, 0xa0, 0xff]);
         assert_eq!(out, "x009fa0ff");
+        let long: Vec<u8> = (0..=255).collect();
+        let mut all = String::new();
+        push_hex(&mut all, &long);
+        assert_eq!(all, crate::pci::to_hex(&long));
         assert_eq!(out[1..], crate::pci::to_hex(&[0x00, 0x9f, 0xa0, 0xff]));
     }
 

@@ -72,30 +72,33 @@ impl UtcTimestamp {
         let (year, month, day) = civil_from_days(days);
         let seconds = of_day / MICROS_PER_SECOND;
         let micros = of_day % MICROS_PER_SECOND;
-        push_digits(out, year, 4);
-        out.push('-');
-        push_digits(out, month, 2);
-        out.push('-');
-        push_digits(out, day, 2);
-        out.push('T');
-        push_digits(out, seconds / 3600, 2);
-        out.push(':');
-        push_digits(out, seconds / 60 % 60, 2);
-        out.push(':');
-        push_digits(out, seconds % 60, 2);
-        if micros != 0 {
-            out.push('.');
-            push_digits(out, micros, 6);
-        }
-        out.push_str("+00:00");
+        // Laid out in place and appended at once: one capacity check, not
+        // one per character.
+        let mut text = *b"0000-00-00T00:00:00.000000+00:00";
+        put_digits(&mut text[0..4], year);
+        put_digits(&mut text[5..7], month);
+        put_digits(&mut text[8..10], day);
+        put_digits(&mut text[11..13], seconds / 3600);
+        put_digits(&mut text[14..16], seconds / 60 % 60);
+        put_digits(&mut text[17..19], seconds % 60);
+        let text: &[u8] = if micros != 0 {
+            put_digits(&mut text[20..26], micros);
+            &text
+        } else {
+            text.copy_within(26.., 19);
+            &text[..25]
+        };
+        out.push_str(std::str::from_utf8(text).expect("digits and ASCII punctuation"));
     }
 }
 
-/// Appends `value` (non-negative) zero-padded to `width` digits.
-fn push_digits(out: &mut String, value: i64, width: u32) {
-    for power in (0..width).rev() {
-        let digit = value / 10i64.pow(power) % 10;
-        out.push(char::from(b'0' + digit as u8));
+/// Writes the last `digits.len()` decimal digits of `value` (non-negative),
+/// zero-padded, into `digits`.
+fn put_digits(digits: &mut [u8], value: i64) {
+    let mut rest = value.unsigned_abs();
+    for d in digits.iter_mut().rev() {
+        *d = b'0' + (rest % 10) as u8;
+        rest /= 10;
     }
 }
 

@@ -47,6 +47,12 @@ fn push_u16_escape(out: &mut String, unit: u16) {
 pub fn write_json_str(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
+    if super::repr::printable_without(s.as_bytes(), b'"', b'"') {
+        // Nothing to escape: the common case, in one pass.
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let bytes = s.as_bytes();
     let mut start = 0;
     for (i, ch) in s.char_indices() {
@@ -97,5 +103,46 @@ mod tests {
         assert_eq!(dumps("straße名前"), r#""stra\u00dfe\u540d\u524d""#);
         assert_eq!(dumps("\u{d7ff}\u{e000}"), r#""\ud7ff\ue000""#);
         assert_eq!(dumps("😀"), r#""\ud83d\ude00""#);
+    }
+
+    /// `json.dumps(s)` char by char, as CPython's `py_encode_basestring_ascii`.
+    fn plain_dumps(s: &str) -> String {
+        let mut out = String::from('"');
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{8}' => out.push_str("\\b"),
+                '\u{c}' => out.push_str("\\f"),
+                ' '..='~' => out.push(c),
+                _ => {
+                    let mut units = [0u16; 2];
+                    for unit in c.encode_utf16(&mut units) {
+                        out.push_str(&format!("\\u{unit:04x}"));
+                    }
+                }
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    proptest::proptest! {
+        /// Mostly plain text with at most one character that needs an
+        /// escape, at any place; and any text at all.
+        #[test]
+        fn matches_the_char_by_char_form(
+            head in "[a-zA-Z0-9 .,']{0,40}",
+            odd in "[\"\\\\\t\u{0}\u{7f}é😀]?",
+            tail in "[a-zA-Z0-9 .,']{0,20}",
+            any in proptest::prelude::any::<String>(),
+        ) {
+            let s = format!("{head}{odd}{tail}");
+            proptest::prop_assert_eq!(dumps(&s), plain_dumps(&s));
+            proptest::prop_assert_eq!(dumps(&any), plain_dumps(&any));
+        }
     }
 }

@@ -47,10 +47,36 @@ fn attention_bytes(x: u64, quote: u8) -> u64 {
     ((controls | del_and_up) & HIGH) | specials
 }
 
+/// Whether every byte of `bytes` is printable ASCII (0x20..0x7e) other
+/// than the backslash and the quotes `a` and `b`: text that `repr` (between
+/// single quotes, with `a`, `b` the two quotes) and JSON (with `a = b =
+/// '"'`) write as it is.
+pub(crate) fn printable_without(bytes: &[u8], a: u8, b: u8) -> bool {
+    let chunks = bytes.chunks_exact(8);
+    let tail = chunks.remainder();
+    for chunk in chunks {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        if attention_bytes(x, a) | attention_bytes(x, b) != 0 {
+            return false;
+        }
+    }
+    tail.iter()
+        .all(|&c| (0x20..0x7f).contains(&c) && c != a && c != b && c != b'\\')
+}
+
 /// Appends `repr(s)` as CPython writes it: single quotes unless the text
 /// holds a `'` and no `"`; `\t`, `\n`, `\r`, the quote and `\` escaped;
 /// other non-printable characters as `\xNN`, `\uNNNN` or `\UNNNNNNNN`.
 pub fn write_str_repr(out: &mut String, s: &str) {
+    if printable_without(s.as_bytes(), b'\'', b'"') {
+        // No quote of either kind, nothing to escape: the common case, in
+        // one pass.
+        out.reserve(s.len() + 2);
+        out.push('\'');
+        out.push_str(s);
+        out.push('\'');
+        return;
+    }
     let quote = if s.contains('\'') && !s.contains('"') {
         b'"'
     } else {
@@ -210,6 +236,20 @@ mod props {
         fn matches_the_char_by_char_form(
             s in "[a-z'\"\\\\\t\n\r\u{0}-\u{1f}\u{7f}-\u{a0}é名😀\u{200b}\u{e000}\u{10ffff}]{0,24}",
         ) {
+            let mut out = String::new();
+            write_str_repr(&mut out, &s);
+            prop_assert_eq!(out, plain_repr(&s));
+        }
+
+        /// Mostly plain text, at most one character that needs care, at
+        /// any place: the one-pass path and its hand-over to the other.
+        #[test]
+        fn plain_text_matches(
+            head in "[a-zA-Z0-9 .,]{0,40}",
+            odd in "['\"\\\t\u{7f}é]?",
+            tail in "[a-zA-Z0-9 .,]{0,20}",
+        ) {
+            let s = format!("{head}{odd}{tail}");
             let mut out = String::new();
             write_str_repr(&mut out, &s);
             prop_assert_eq!(out, plain_repr(&s));

@@ -32,6 +32,74 @@ impl Write for StackBuf {
     }
 }
 
+/// Fraction digits the fast path tries (0.7, 0.95, 0.001, 256.0 ...).
+const SHORT_FRACTION_DIGITS: u32 = 4;
+
+/// `(m, d)` with `x = m / 10^d` as the shortest round-trip form of the
+/// positive `x`, when that form is written in fixed notation with at most
+/// [`SHORT_FRACTION_DIGITS`] fraction digits; `None` sends `x` to the
+/// general path.
+///
+/// Why it is the form Python writes: `m` and `10^d` are exact doubles
+/// (`m < 2^52`), so `m / 10^d` is the correctly rounded value of the
+/// decimal `m·10^-d`, and it equals `x` exactly when that decimal reads
+/// back as `x`. While `10^d · ulp(x) < 1/2`, a decimal with `d` fraction
+/// digits that reads back as `x` lies within a quarter of `x·10^d`, so
+/// rounding `x·10^d` finds it, and it is the only one (they are spaced
+/// wider than `x`'s rounding interval). Trying `d = 0, 1, ...` in turn,
+/// the first that reads back has the fewest digits, and no trailing zero
+/// unless `d = 0`. `1e-4 <= x < 1e15` keeps the decimal point where Python
+/// writes fixed notation.
+fn short_fixed(x: f64) -> Option<(u64, u32)> {
+    if !(1e-4..1e15).contains(&x) {
+        return None;
+    }
+    let ulp = x.next_up() - x;
+    let mut p = 1.0f64;
+    for d in 0..=SHORT_FRACTION_DIGITS {
+        // Also bounds x·p below 2^52: ulp(x) >= x·2^-53.
+        if p * ulp >= 0.5 {
+            return None;
+        }
+        let m = (x * p + 0.5) as u64;
+        if m as f64 / p == x {
+            return Some((m, d));
+        }
+        p *= 10.0;
+    }
+    None
+}
+
+/// Appends `m / 10^d` with `d` fraction digits (`m.0` when `d` is 0),
+/// laid out on the stack from the last digit back.
+fn push_fixed(out: &mut String, m: u64, d: u32) {
+    // Up to 20 digits of a u64, a point and a zero.
+    let mut text = [0u8; 24];
+    let mut at = text.len();
+    let mut rest = m;
+    let mut put = |b: u8| {
+        at -= 1;
+        text[at] = b;
+    };
+    if d == 0 {
+        put(b'0');
+    }
+    for _ in 0..d {
+        put(b'0' + (rest % 10) as u8);
+        rest /= 10;
+    }
+    put(b'.');
+    // The integer part: at least one digit.
+    loop {
+        put(b'0' + (rest % 10) as u8);
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&text[at..]).expect("digits and a point"));
+}
+
 /// Appends `repr(x)` as Python writes it to `out`, without allocating
 /// beyond `out`'s own growth.
 pub fn write_float_repr(out: &mut String, x: f64) {
@@ -41,6 +109,13 @@ pub fn write_float_repr(out: &mut String, x: f64) {
     }
     if x.is_infinite() {
         out.push_str(if x > 0.0 { "inf" } else { "-inf" });
+        return;
+    }
+    if let Some((m, d)) = short_fixed(x.abs()) {
+        if x.is_sign_negative() {
+            out.push('-');
+        }
+        push_fixed(out, m, d);
         return;
     }
     // Rust's `{:e}` gives the shortest round-trip digits, like Python's 'r'
@@ -184,6 +259,20 @@ mod props {
     }
 
     proptest! {
+        /// Short decimals, the fast path's domain, and their neighbours.
+        #[test]
+        fn short_decimals_match_the_plain_construction(
+            m in 0u64..2_000_000_000_000_000,
+            d in 0u32..10,
+            step in -2i64..=2,
+            negative in any::<bool>(),
+        ) {
+            let x = m as f64 / 10f64.powi(d as i32);
+            let x = f64::from_bits((x.to_bits() as i64 + step).max(0) as u64);
+            let x = if negative { -x } else { x };
+            prop_assert_eq!(float_repr(x), plain_repr(x));
+        }
+
         #[test]
         fn any_double_matches_the_plain_construction(bits in any::<u64>()) {
             let x = f64::from_bits(bits);

@@ -30,6 +30,19 @@ fn benches(c: &mut Criterion) {
         })
     });
 
+    // An intent longer than the words kept on the stack (8): the
+    // re-splitting path.
+    const LONG_INTENT: &str = "Generate a short summary of the text for the user in plain English";
+    c.bench_function("fate/validate/long_intent", |b| {
+        b.iter(|| {
+            gate.validate(
+                black_box(&ctx),
+                black_box(Some(LONG_INTENT)),
+                black_box(Some(0.97)),
+            )
+        })
+    });
+
     c.bench_function("fate/digest/default", |b| {
         b.iter(|| black_box(&ctx).digest())
     });

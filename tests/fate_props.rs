@@ -156,6 +156,33 @@ proptest! {
         prop_assert_eq!(score.fidelity, want);
     }
 
+    /// Texts of 0 to 40 words, ASCII or not: every path of the word
+    /// matching (the small and large stack arrays, and re-splitting).
+    #[test]
+    fn fidelity_of_long_texts_matches_the_allocating_definition(
+        op in proptest::collection::vec("(gen|GEN|sum|Sum|text|of|x[0-9]|ΣΑΣ|i̇x)", 0..40),
+        intent in proptest::collection::vec("(gen|GEN|sum|Sum|text|of|x[0-9]|ΣΑΣ|i̇x)", 1..40),
+        ascii in proptest::prelude::any::<bool>(),
+    ) {
+        let keep = |w: &String| !ascii || w.is_ascii();
+        let op: Vec<&String> = op.iter().filter(|w| keep(w)).collect();
+        let intent: Vec<&String> = intent.iter().filter(|w| keep(w)).collect();
+        let op = op.iter().map(|w| w.as_str()).collect::<Vec<_>>().join("_");
+        let intent = intent.iter().map(|w| w.as_str()).collect::<Vec<_>>().join(" \t");
+        let mut ctx = HookContext::new("id", None, op.clone());
+        ctx.operation_type = "tool".into();
+        let score = FateGate::default().validate(&ctx, Some(&intent), None).unwrap();
+        let want = if intent.is_empty() {
+            0.7
+        } else {
+            match naive_overlap(&op, &intent) {
+                (_, 0) => 0.8,
+                (shared, distinct) => (0.7 + 0.3 * (shared as f64 / distinct as f64)).min(1.0),
+            }
+        };
+        prop_assert_eq!(score.fidelity, want);
+    }
+
     #[test]
     fn arbitrary_input_never_panics(
         op in any::<String>(),

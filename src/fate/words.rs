@@ -25,31 +25,54 @@ pub fn words(s: &str) -> impl Iterator<Item = &str> + Clone {
         .filter(|w| !w.is_empty())
 }
 
-/// How many words a side may have to be matched from a stack array; longer
-/// texts fall back to re-splitting, which is slower but also allocation-free.
-const STACK_WORDS: usize = 16;
+/// How many words per side the common case matches from stack arrays:
+/// filling the arrays is a good share of a validation, so they are small.
+const STACK_WORDS: usize = 8;
+
+/// Words per side of the larger stack arrays that longer texts try next;
+/// longer still falls back to re-splitting, slower but also
+/// allocation-free.
+const LONG_STACK_WORDS: usize = 32;
 
 /// `(|a ∩ b|, |b|)` for the word sets of `a` and `b`, without allocating.
 pub fn overlap_counts(a: &str, b: &str) -> (usize, usize) {
+    overlap_on_stack::<STACK_WORDS>(a, b)
+        .or_else(|| long_overlap_on_stack(a, b))
+        .unwrap_or_else(|| count_overlap_streaming(a, b))
+}
+
+/// [`overlap_on_stack`] with room for [`LONG_STACK_WORDS`], out of line so
+/// that the common case does not fill its arrays.
+#[cold]
+#[inline(never)]
+fn long_overlap_on_stack(a: &str, b: &str) -> Option<(usize, usize)> {
+    overlap_on_stack::<LONG_STACK_WORDS>(a, b)
+}
+
+/// The overlap from the words held in arrays of `N` per side; `None` when
+/// a side has more words.
+fn overlap_on_stack<const N: usize>(a: &str, b: &str) -> Option<(usize, usize)> {
     if a.is_ascii() && b.is_ascii() {
-        let mut a_words = [""; STACK_WORDS];
-        let mut b_words = [""; STACK_WORDS];
-        if let (Some(na), Some(nb)) = (ascii_words(a, &mut a_words), ascii_words(b, &mut b_words)) {
-            return count_overlap(&a_words[..na], &b_words[..nb], |x, y| {
-                x.eq_ignore_ascii_case(y)
-            });
-        }
+        let mut a_words = [AsciiWord::default(); N];
+        let mut b_words = [AsciiWord::default(); N];
+        let na = ascii_words(a, &mut a_words)?;
+        let nb = ascii_words(b, &mut b_words)?;
+        Some(count_overlap(
+            &a_words[..na],
+            &b_words[..nb],
+            AsciiWord::same_lower,
+        ))
     } else {
-        let mut a_words = [Word::default(); STACK_WORDS];
-        let mut b_words = [Word::default(); STACK_WORDS];
-        if let (Some(na), Some(nb)) = (
-            unicode_words(a, &mut a_words),
-            unicode_words(b, &mut b_words),
-        ) {
-            return count_overlap(&a_words[..na], &b_words[..nb], Word::same_lower);
-        }
+        let mut a_words = [Word::default(); N];
+        let mut b_words = [Word::default(); N];
+        let na = unicode_words(a, &mut a_words)?;
+        let nb = unicode_words(b, &mut b_words)?;
+        Some(count_overlap(
+            &a_words[..na],
+            &b_words[..nb],
+            Word::same_lower,
+        ))
     }
-    count_overlap_streaming(a, b)
 }
 
 /// Whether each byte is one Python's `str.split()` splits at after
@@ -70,32 +93,58 @@ fn is_ascii_separator(b: u8) -> bool {
     ASCII_SEPARATORS[usize::from(b)]
 }
 
-/// Stores the words of the ASCII text `s` in `into`; `None` when there are
-/// more than fit.
-fn ascii_words<'a>(s: &'a str, into: &mut [&'a str; STACK_WORDS]) -> Option<usize> {
-    let mut n = 0;
-    // Where the current word began, if one is open.
-    let mut start = None;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
-        match (is_ascii_separator(b), start) {
-            (true, Some(from)) => {
-                *into.get_mut(n)? = &s[from..i];
-                n += 1;
-                start = None;
-            }
-            (false, None) => start = Some(i),
-            _ => {}
+/// An ASCII word with its first eight bytes lower-cased and packed, so
+/// that most comparisons are one of lengths and one of packed bytes.
+#[derive(Clone, Copy, Default)]
+struct AsciiWord<'a> {
+    text: &'a [u8],
+    head: u64,
+}
+
+impl<'a> AsciiWord<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        let mut head = [0u8; 8];
+        for (h, b) in head.iter_mut().zip(text) {
+            *h = b.to_ascii_lowercase();
+        }
+        AsciiWord {
+            text,
+            head: u64::from_le_bytes(head),
         }
     }
-    if let Some(from) = start {
-        *into.get_mut(n)? = &s[from..];
+
+    /// Whether the two words are equal once lower-cased.
+    fn same_lower(&self, other: &AsciiWord<'_>) -> bool {
+        self.text.len() == other.text.len()
+            && self.head == other.head
+            && (self.text.len() <= 8 || self.text[8..].eq_ignore_ascii_case(&other.text[8..]))
+    }
+}
+
+/// Stores the words of the ASCII text `s` in `into`; `None` when there are
+/// more than fit.
+fn ascii_words<'a>(s: &'a str, into: &mut [AsciiWord<'a>]) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut n = 0;
+    let mut i = 0;
+    loop {
+        while i < bytes.len() && is_ascii_separator(bytes[i]) {
+            i += 1;
+        }
+        if i == bytes.len() {
+            return Some(n);
+        }
+        let start = i;
+        while i < bytes.len() && !is_ascii_separator(bytes[i]) {
+            i += 1;
+        }
+        *into.get_mut(n)? = AsciiWord::new(&bytes[start..i]);
         n += 1;
     }
-    Some(n)
 }
 
 /// Stores the words of `s` in `into`; `None` when there are more than fit.
-fn unicode_words<'a>(s: &'a str, into: &mut [Word<'a>; STACK_WORDS]) -> Option<usize> {
+fn unicode_words<'a>(s: &'a str, into: &mut [Word<'a>]) -> Option<usize> {
     let mut n = 0;
     for text in words(s) {
         *into.get_mut(n)? = Word {
@@ -244,10 +293,30 @@ mod tests {
                 "{b:#x}"
             );
         }
-        let mut store = [""; STACK_WORDS];
+        let mut store = [AsciiWord::default(); STACK_WORDS];
         let text = "\x1fa_b\x0bc  D__e\t";
         let n = ascii_words(text, &mut store).unwrap();
-        assert_eq!(store[..n], words(text).collect::<Vec<_>>()[..]);
+        let got: Vec<&[u8]> = store[..n].iter().map(|w| w.text).collect();
+        let want: Vec<&[u8]> = words(text).map(str::as_bytes).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn packed_ascii_words_compare_every_byte_without_case() {
+        let word = |s: &'static str| AsciiWord::new(s.as_bytes());
+        for (a, b, same) in [
+            ("Summary", "sUMMARY", true),
+            ("summary", "summarx", false),
+            ("summaryX", "SUMMARYx", true),
+            ("summaryX", "summaryY", false),
+            ("generated_at_once", "GENERATED_AT_ONCE", true),
+            ("generated_at_once", "generated_at_oncf", false),
+            ("abc", "abcd", false),
+            ("ab\0", "ab", false),
+            ("", "", true),
+        ] {
+            assert_eq!(word(a).same_lower(&word(b)), same, "{a} {b}");
+        }
     }
 
     #[test]
@@ -281,8 +350,16 @@ mod tests {
     #[test]
     fn long_texts_take_the_streaming_path_with_the_same_answer() {
         let many = "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15 w16 w0 W1";
-        assert!(ascii_words(many, &mut [""; STACK_WORDS]).is_none());
+        assert!(ascii_words(many, &mut [AsciiWord::default(); STACK_WORDS]).is_none());
         assert!(unicode_words(many, &mut [Word::default(); STACK_WORDS]).is_none());
+        assert!(overlap_on_stack::<STACK_WORDS>("w1_w16_zz", many).is_none());
+        assert_eq!(
+            overlap_on_stack::<LONG_STACK_WORDS>("w1_w16_zz", many),
+            Some(count_overlap_streaming("w1_w16_zz", many))
+        );
+        let very_many = "x ".repeat(LONG_STACK_WORDS) + "y";
+        assert!(overlap_on_stack::<LONG_STACK_WORDS>("y", &very_many).is_none());
+        assert_eq!(overlap_counts("y", &very_many), (1, 2));
         assert_eq!(overlap_counts("w1_w16_zz", many), (2, 17));
         assert_eq!(overlap_counts(many, "W16 w3 q"), (2, 3));
         assert_eq!(

@@ -86,7 +86,26 @@ struct Chunk {
     text: String,
 }
 
+/// Records a chunk grows by at a time: the last chunk holds at most this
+/// many spare records (a whole chunk's room reserved at once left up to
+/// 4,095 spare, and doubling up to half the chunk), and each record is
+/// copied at most `CHUNK / CHUNK_STEP` times while its chunk fills.
+const CHUNK_STEP: usize = CHUNK / 8;
+
+/// Bytes a chunk's text grows by at least, for the same reason.
+const TEXT_STEP: usize = 8 << 10;
+
 impl Chunk {
+    /// Room for one more peer whose texts take at most `text` bytes.
+    fn make_room(&mut self, text: usize) {
+        if self.peers.len() == self.peers.capacity() {
+            self.peers.reserve_exact(CHUNK_STEP.min(CHUNK - self.peers.len()).max(1));
+        }
+        if self.text.capacity() - self.text.len() < text {
+            self.text.reserve_exact(text.max(TEXT_STEP));
+        }
+    }
+
     /// The id and address text of the peer at `k`.
     fn text(&self, k: usize) -> &str {
         let start = self.peers[k].text_start as usize;
@@ -255,10 +274,7 @@ impl PeerTable {
             .filter(|&i| i < LEFT_SLOT)
             .expect("fewer than 2^32 - 3 peers");
         if self.len.is_multiple_of(CHUNK) {
-            self.chunks.push(Chunk {
-                peers: Vec::with_capacity(CHUNK),
-                text: String::new(),
-            });
+            self.chunks.push(Chunk::default());
         }
         let chunks = &self.chunks;
         let hasher = &self.hasher;
@@ -268,6 +284,7 @@ impl PeerTable {
             hasher.hash_one(chunks[i / CHUNK].id(i % CHUNK))
         });
         let chunk = self.chunks.last_mut().expect("pushed above");
+        chunk.make_room(id.len() + address.len());
         let text_start =
             u32::try_from(chunk.text.len()).expect("a chunk's texts shorter than 4 GiB");
         chunk.text.push_str(id);
@@ -335,6 +352,11 @@ impl PeerTable {
         if state == NodeState::Alive {
             if !was_alive {
                 peer.slot = alive_len;
+                if self.alive.len() == self.alive.capacity() {
+                    // A chunk's worth at a time, not doubling: at most
+                    // 16 kB spare instead of up to half the list.
+                    self.alive.reserve_exact(CHUNK);
+                }
                 self.alive.push(idx);
             }
         } else {

@@ -99,7 +99,8 @@ impl Chunk {
     /// Room for one more peer whose texts take at most `text` bytes.
     fn make_room(&mut self, text: usize) {
         if self.peers.len() == self.peers.capacity() {
-            self.peers.reserve_exact(CHUNK_STEP.min(CHUNK - self.peers.len()).max(1));
+            self.peers
+                .reserve_exact(CHUNK_STEP.min(CHUNK - self.peers.len()).max(1));
         }
         if self.text.capacity() - self.text.len() < text {
             self.text.reserve_exact(text.max(TEXT_STEP));

@@ -123,7 +123,25 @@ pub(crate) struct EmbeddingStats {
 /// Redundancy uses `Σ_{i<j} u_i·u_j = (|Σ u_i|² − Σ |u_i|²) / 2` over the
 /// unit vectors `u_i` (zero vectors give `u_i = 0` yet count among the
 /// `n(n−1)/2` pairs, as in the reference), so it costs O(n·d), not O(n²·d).
+///
+/// Compiled twice, for the baseline x86-64 and for AVX2, and the second
+/// chosen at run time where the CPU has it (`multiversion`, whose checked
+/// dispatch keeps this crate free of `unsafe`). The results are the same
+/// bits either way: every dot product keeps eight running sums, each
+/// added to in the same order whatever the vector width, and there is no
+/// fused multiply-add (a test compares the two).
+#[multiversion::multiversion(targets("x86_64+avx2"))]
 pub(crate) fn embedding_stats<E: AsRef<[f64]>>(
+    n_texts: usize,
+    query: Option<&[f64]>,
+    texts: Option<&[E]>,
+) -> Result<EmbeddingStats, SnrError> {
+    measure_embeddings(n_texts, query, texts)
+}
+
+/// [`embedding_stats`]'s body, inlined into each of its compilations.
+#[inline(always)]
+fn measure_embeddings<E: AsRef<[f64]>>(
     n_texts: usize,
     query: Option<&[f64]>,
     texts: Option<&[E]>,
@@ -269,5 +287,26 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    proptest::proptest! {
+        /// The AVX2 compilation (chosen on a CPU that has it) and the
+        /// baseline one give the same bits.
+        #[test]
+        fn every_compilation_gives_the_same_bits(
+            dim in 0usize..40,
+            seed in proptest::collection::vec(-1e3f64..1e3, 0..400),
+            scale in proptest::sample::select(vec![1.0, 1e-160, 1e160]),
+        ) {
+            let n = if dim == 0 { 0 } else { seed.len() / dim };
+            let texts: Vec<Vec<f64>> = (0..n)
+                .map(|i| seed[i * dim..(i + 1) * dim].iter().map(|x| x * scale).collect())
+                .collect();
+            let query: Vec<f64> = (0..dim).map(|k| seed.get(k).copied().unwrap_or(1.0)).collect();
+            let dispatched = embedding_stats(n, Some(&query), Some(&texts)).unwrap();
+            let baseline = measure_embeddings(n, Some(&query), Some(&texts)).unwrap();
+            proptest::prop_assert_eq!(dispatched.semantic.map(f64::to_bits), baseline.semantic.map(f64::to_bits));
+            proptest::prop_assert_eq!(dispatched.redundancy.to_bits(), baseline.redundancy.to_bits());
+        }
     }
 }

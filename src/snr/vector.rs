@@ -298,7 +298,7 @@ mod tests {
             seed in proptest::collection::vec(-1e3f64..1e3, 0..400),
             scale in proptest::sample::select(vec![1.0, 1e-160, 1e160]),
         ) {
-            let n = if dim == 0 { 0 } else { seed.len() / dim };
+            let n = seed.len().checked_div(dim).unwrap_or(0);
             let texts: Vec<Vec<f64>> = (0..n)
                 .map(|i| seed[i * dim..(i + 1) * dim].iter().map(|x| x * scale).collect())
                 .collect();

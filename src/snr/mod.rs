@@ -135,14 +135,36 @@ fn measure<T: AsRef<str> + Sync, E: AsRef<[f64]> + Sync>(
     // A pool thread (started once per process, not per call: starting and
     // ending a thread costs tens of microseconds of page-table work) takes
     // the embeddings while this thread reads the words.
+    let Some(pool) = pool() else {
+        // No thread to be had: measure here.
+        return (embeddings(), words());
+    };
     let mut apart = None;
-    let w = rayon::in_place_scope(|scope| {
+    let w = pool.in_place_scope(|scope| {
         scope.spawn(|_| apart = Some(embeddings_apart(embeddings)));
         words()
     });
     // The scope has joined the spawned task; it ran unless it panicked, and
     // a panic in it is re-raised by the scope.
     (apart.unwrap_or_else(embeddings), w)
+}
+
+/// The crate's own pool, one thread per core, started on first use; `None`
+/// when its threads cannot be started (then batches are measured on the
+/// calling thread). Its own, not rayon's global pool: a program's
+/// settings or work there neither limit nor wait for these tasks, and a
+/// pool that cannot start is not a panic.
+fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get().max(2));
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("bizra-snr-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
 }
 
 /// Runs `measure` on the second thread: a function of its own name so

@@ -44,6 +44,29 @@ fn naive_overlap(op: &str, intent: &str) -> (usize, usize) {
     (a.intersection(&b).count(), b.len())
 }
 
+/// The fidelity the gate gives operation `op` against `intent`.
+fn gate_fidelity(op: &str, intent: &str) -> f64 {
+    let mut ctx = HookContext::new("id", None, op);
+    ctx.operation_type = "tool".into();
+    let score = FateGate::default()
+        .validate(&ctx, Some(intent), None)
+        .unwrap();
+    score.fidelity
+}
+
+/// The reference's fidelity from [`naive_overlap`]: 0.7 without an
+/// intent, 0.8 for an intent with no words, else `min(1, 0.7 + 0.3 ·
+/// shared / distinct)`.
+fn naive_fidelity(op: &str, intent: &str) -> f64 {
+    if intent.is_empty() {
+        return 0.7;
+    }
+    match naive_overlap(op, intent) {
+        (_, 0) => 0.8,
+        (shared, distinct) => (0.7 + 0.3 * (shared as f64 / distinct as f64)).min(1.0),
+    }
+}
+
 fn passing_context() -> HookContext {
     let ts = UtcTimestamp::from_unix_micros(1_770_120_000_000_000).ok();
     let mut ctx = HookContext::new("exec-1", ts, "generate_summary");
@@ -142,18 +165,7 @@ proptest! {
             1 => op.to_lowercase() + " " + &other,
             _ => other + " " + &op.to_uppercase(),
         };
-        let mut ctx = HookContext::new("id", None, op.clone());
-        ctx.operation_type = "tool".into();
-        let score = FateGate::default().validate(&ctx, Some(&intent), None).unwrap();
-        let want = if intent.is_empty() {
-            0.7
-        } else {
-            match naive_overlap(&op, &intent) {
-                (_, 0) => 0.8,
-                (shared, distinct) => (0.7 + 0.3 * (shared as f64 / distinct as f64)).min(1.0),
-            }
-        };
-        prop_assert_eq!(score.fidelity, want);
+        prop_assert_eq!(gate_fidelity(&op, &intent), naive_fidelity(&op, &intent));
     }
 
     /// Texts of 0 to 40 words, ASCII or not: every path of the word
@@ -169,18 +181,7 @@ proptest! {
         let intent: Vec<&String> = intent.iter().filter(|w| keep(w)).collect();
         let op = op.iter().map(|w| w.as_str()).collect::<Vec<_>>().join("_");
         let intent = intent.iter().map(|w| w.as_str()).collect::<Vec<_>>().join(" \t");
-        let mut ctx = HookContext::new("id", None, op.clone());
-        ctx.operation_type = "tool".into();
-        let score = FateGate::default().validate(&ctx, Some(&intent), None).unwrap();
-        let want = if intent.is_empty() {
-            0.7
-        } else {
-            match naive_overlap(&op, &intent) {
-                (_, 0) => 0.8,
-                (shared, distinct) => (0.7 + 0.3 * (shared as f64 / distinct as f64)).min(1.0),
-            }
-        };
-        prop_assert_eq!(score.fidelity, want);
+        prop_assert_eq!(gate_fidelity(&op, &intent), naive_fidelity(&op, &intent));
     }
 
     #[test]

@@ -39,7 +39,10 @@ fn finish(acc: [f64; LANES], tail: f64) -> f64 {
     (even + odd) + tail
 }
 
-/// Dot product of `a` and `b` (of equal length).
+/// Dot product of `a` and `b` (of equal length). Always inlined, so that
+/// each compilation of [`embedding_stats`] has its own, for its own CPU
+/// features.
+#[inline(always)]
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     let mut acc = [0.0f64; LANES];
     let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));

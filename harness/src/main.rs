@@ -24,7 +24,7 @@ fn run() -> anyhow::Result<ExitCode> {
     let command = match Cli::parse_from(argv).into_command() {
         Ok(c) => c,
         Err(message) => {
-            eprintln!("error: {message}");
+            harness::say!("error: {message}");
             return Ok(ExitCode::from(2));
         }
     };
@@ -46,7 +46,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            harness::say!("error: {err:#}");
             ExitCode::from(2)
         }
     }

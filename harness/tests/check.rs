@@ -168,6 +168,30 @@ fn the_latest_history_run_is_judged_by_default_and_a_torn_line_only_warns() {
         .stdout(predicate::str::contains("Check of run r04"));
 }
 
+/// A closed standard error (its reader gone, as in `harness run 2>&1 |
+/// head`) must not stop a command at its first warning: before, every
+/// progress or warning line panicked there (exit 101), and `run` lost the
+/// run it had measured.
+#[test]
+fn a_closed_stderr_does_not_stop_the_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let hist = write_history(dir.path(), &stable_history(5));
+    let mut text = std::fs::read_to_string(&hist).unwrap();
+    text.push_str("{\"schema\":1,\"run_id\":\"tor");
+    std::fs::write(&hist, text).unwrap();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("harness"))
+        .current_dir(dir.path())
+        .args(["check", "--history"])
+        .arg(&hist)
+        .stderr(writer)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Check of run r04"));
+}
+
 #[test]
 fn complexity_gates_fit_the_exponent() {
     let dir = tempfile::tempdir().unwrap();

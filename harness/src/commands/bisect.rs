@@ -124,7 +124,7 @@ fn bisect_suspects(c: &BisectConfig, file: &Path) -> anyhow::Result<Outcome> {
             .out_dir
             .join(format!("{}-{}.json", short(&s.bad), short(&s.good)));
         if path.exists() {
-            eprintln!(
+            crate::say!(
                 "[bisect] {}..{}: already bisected ({})",
                 short(&s.good),
                 short(&s.bad),
@@ -184,7 +184,7 @@ fn bisect_range(c: &BisectConfig) -> anyhow::Result<Bisection> {
         max_rounds: c.rounds,
     };
     let setup = |select| setup(c, select, &history, design);
-    eprintln!(
+    crate::say!(
         "[bisect] {} commit(s) after {}; measuring good against bad",
         commits.len(),
         c.good
@@ -235,7 +235,7 @@ fn bisect_range(c: &BisectConfig) -> anyhow::Result<Bisection> {
             &whole,
         )?;
     }
-    eprintln!("[bisect] done in {:.1}s", clock.elapsed().as_secs_f64());
+    crate::say!("[bisect] done in {:.1}s", clock.elapsed().as_secs_f64());
     Ok(found)
 }
 
@@ -292,7 +292,7 @@ fn search(
             break;
         };
         let info = &commits[k as usize];
-        eprintln!(
+        crate::say!(
             "[bisect] probing {} ({} left to search) ({:.1}s)",
             &info.commit[..10],
             hi - lo - 1,
@@ -310,7 +310,7 @@ fn search(
         ) {
             Ok(p) => p,
             Err(e) if e.downcast_ref::<BuildFailed>().is_some() => {
-                eprintln!("[bisect] {} does not build: skipped", &info.commit[..10]);
+                crate::say!("[bisect] {} does not build: skipped", &info.commit[..10]);
                 skipped.push(k as usize);
                 found.tested.push(Probe {
                     commit: info.commit.clone(),
@@ -328,7 +328,7 @@ fn search(
         let rows = changed_rows(&r, changed);
         let score = score(&rows, changed);
         let bad = score.is_some_and(|s| s > 0.5);
-        eprintln!(
+        crate::say!(
             "[bisect] {} is {} (score {})",
             &info.commit[..10],
             if bad { "bad" } else { "good" },

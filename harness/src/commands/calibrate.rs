@@ -186,7 +186,7 @@ pub fn calibrate(c: &CalibrateConfig) -> anyhow::Result<Outcome> {
         .iter()
         .filter(|r| matches!(r.verdict, Verdict::Regressed | Verdict::Improved))
         .count();
-    eprintln!("[calibrate] done in {:.1}s", clock.elapsed().as_secs_f64());
+    crate::say!("[calibrate] done in {:.1}s", clock.elapsed().as_secs_f64());
     let mut doc = document(&calibration, c);
     doc.notes.push(format!(
         "A/A: the {} rounds judged as a comparison flagged {false_flags} of {} benches (each is a false alarm; the design allows {:.2} % per comparison)",

@@ -66,7 +66,7 @@ pub fn load_history_with(path: &Path, options: LoadOptions) -> anyhow::Result<Ve
 pub fn resolved(path: &Path) -> std::path::PathBuf {
     let (path, hint) = history::resolve(path);
     if let Some(h) = hint {
-        eprintln!("hint: {h}");
+        crate::say!("hint: {h}");
     }
     path
 }
@@ -86,7 +86,7 @@ pub fn history_runs(path: &Path, options: LoadOptions) -> anyhow::Result<Vec<Run
 /// lines were skipped and which.
 fn warn_skipped(path: &Path, loaded: &Loaded, options: LoadOptions) {
     for w in &loaded.warnings {
-        eprintln!("warning: {w}");
+        crate::say!("warning: {w}");
     }
     if options.skip_damaged && loaded.skipped > 0 {
         let lines: Vec<String> = loaded
@@ -94,7 +94,7 @@ fn warn_skipped(path: &Path, loaded: &Loaded, options: LoadOptions) {
             .iter()
             .map(ToString::to_string)
             .collect();
-        eprintln!(
+        crate::say!(
             "warning: {}: --skip-damaged skipped {} line(s): {}",
             path.display(),
             loaded.skipped,

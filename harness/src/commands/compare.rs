@@ -119,7 +119,7 @@ pub fn compare(c: &CompareConfig) -> anyhow::Result<Outcome> {
             c.baselines.display()
         )),
     }
-    eprintln!(
+    crate::say!(
         "[harness] compare done in {:.1}s",
         clock.elapsed().as_secs_f64()
     );

@@ -56,7 +56,7 @@ fn export_jsonl(c: &ExportConfig) -> anyhow::Result<Outcome> {
                 .map_err(|e| history::io(&history, "cannot write", e))
         })?;
         for w in &loaded.warnings {
-            eprintln!("warning: {w}");
+            crate::say!("warning: {w}");
         }
         Ok(sink.flush()?)
     };
@@ -78,7 +78,7 @@ fn export_jsonl(c: &ExportConfig) -> anyhow::Result<Outcome> {
                 let _ = std::fs::remove_file(&tmp);
             }
             result.with_context(|| format!("{}: cannot write the export", out.display()))?;
-            eprintln!("exported {count} run(s) to {}", out.display());
+            crate::say!("exported {count} run(s) to {}", out.display());
         }
         None => {
             let stdout = std::io::stdout();

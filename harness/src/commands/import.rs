@@ -36,7 +36,7 @@ pub fn import(c: &ImportConfig) -> anyhow::Result<Outcome> {
     if let Some(h) = &c.history
         && let Some(w) = history::append(h, &run)?.warning
     {
-        eprintln!("warning: {w}");
+        crate::say!("warning: {w}");
     }
     let t = measurement_table(
         &format!("Imported from {} (run {})", c.path.display(), run.run_id),
@@ -65,7 +65,7 @@ fn import_history(c: &ImportConfig) -> anyhow::Result<Outcome> {
         match history::append_exact(target, &run) {
             Ok(appended) => {
                 if let Some(w) = appended.warning {
-                    eprintln!("warning: {w}");
+                    crate::say!("warning: {w}");
                 }
                 added += 1;
             }
@@ -75,7 +75,7 @@ fn import_history(c: &ImportConfig) -> anyhow::Result<Outcome> {
         Ok(())
     })?;
     for w in &loaded.warnings {
-        eprintln!("warning: {w}");
+        crate::say!("warning: {w}");
     }
     Ok(Outcome::ok(format!(
         "imported {added} run(s) from {} into {} ({present} already there)\n",
@@ -91,7 +91,7 @@ pub fn new_run(dir: &std::path::Path, profile: &str, measurements: Vec<Measureme
     let git = match probe::git_info(dir) {
         Ok(g) => {
             if g.shallow {
-                eprintln!(
+                crate::say!(
                     "warning: {}: shallow clone; history-based judging sees only part of the commits",
                     dir.display()
                 );
@@ -99,7 +99,7 @@ pub fn new_run(dir: &std::path::Path, profile: &str, measurements: Vec<Measureme
             Some(g)
         }
         Err(e) => {
-            eprintln!("warning: {e}; the run is recorded without a commit");
+            crate::say!("warning: {e}; the run is recorded without a commit");
             None
         }
     };

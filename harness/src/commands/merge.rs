@@ -148,7 +148,7 @@ pub fn merge(c: &MergeConfig) -> anyhow::Result<Outcome> {
     }
     let (merged, warnings) = merge_runs(&runs)?;
     for w in &warnings {
-        eprintln!("warning: {w}");
+        crate::say!("warning: {w}");
     }
     if let Some(out) = &c.out {
         let [run] = merged.as_slice() else {

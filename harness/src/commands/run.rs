@@ -26,7 +26,7 @@ pub fn run(c: &RunConfig) -> anyhow::Result<Outcome> {
         verbose: c.verbose,
     };
     if let Some(s) = c.shard {
-        eprintln!("[harness] shard {s}");
+        crate::say!("[harness] shard {s}");
     }
     let measured = measure(&plan, true, clock)?;
     let mut text = String::new();
@@ -51,7 +51,7 @@ pub fn run(c: &RunConfig) -> anyhow::Result<Outcome> {
             path.display()
         ));
     }
-    eprintln!("[harness] done in {:.1}s", clock.elapsed().as_secs_f64());
+    crate::say!("[harness] done in {:.1}s", clock.elapsed().as_secs_f64());
     if nothing {
         text.push_str("nothing measured: no run appended\n");
     }

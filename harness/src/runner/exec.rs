@@ -33,7 +33,7 @@ pub(crate) struct Call<'a> {
 /// Runs the call; `Err` holds the failure message (status and the panic
 /// or last error line). Progress lines name each finished Criterion bench.
 pub(crate) fn run(c: &Call, clock: Instant) -> Result<(), String> {
-    eprintln!(
+    crate::say!(
         "[{}] cargo {} ({:.1}s)",
         c.label,
         c.args.join(" "),
@@ -57,7 +57,7 @@ pub(crate) fn run(c: &Call, clock: Instant) -> Result<(), String> {
         let mut tail: VecDeque<String> = VecDeque::new();
         if let Some(err) = stderr {
             for line in BufReader::new(err).lines().map_while(Result::ok) {
-                eprintln!("{line}");
+                crate::say!("{line}");
                 if tail.len() == TAIL {
                     tail.pop_front();
                 }
@@ -86,7 +86,7 @@ fn progress(out: impl std::io::Read, c: &Call, clock: Instant) {
     let mut last_id = String::new();
     for line in BufReader::new(out).lines().map_while(Result::ok) {
         if c.verbose {
-            eprintln!("{line}");
+            crate::say!("{line}");
             continue;
         }
         let head = line.split("time:").next().unwrap_or("").trim();
@@ -96,7 +96,7 @@ fn progress(out: impl std::io::Read, c: &Call, clock: Instant) {
         // With an earlier run to compare with, Criterion prints a second,
         // indented `time:` line (the change); report each bench once.
         if line.contains("time:") && !last_id.is_empty() {
-            eprintln!(
+            crate::say!(
                 "[{}] {last_id} done ({:.1}s)",
                 c.label,
                 clock.elapsed().as_secs_f64()

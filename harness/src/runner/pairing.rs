@@ -97,7 +97,7 @@ impl Checkout {
         let tree = Worktree::add(repo, rev, dest, name)?;
         // A manifest cargo cannot read is a revision that does not build.
         let ws = discover(&tree.path).map_err(|e| {
-            eprintln!("[{name}] {e:#}");
+            crate::say!("[{name}] {e:#}");
             BuildFailed {
                 name: name.to_owned(),
                 rev: tree.rev.clone(),
@@ -138,7 +138,7 @@ fn build(
     targets: &[Target],
     clock: Instant,
 ) -> anyhow::Result<()> {
-    eprintln!(
+    crate::say!(
         "[{name}] building {} ({}) ({:.1}s)",
         wt.rev,
         &wt.commit[..10],
@@ -229,7 +229,7 @@ pub fn paired(
     let second = if again.is_empty() {
         [Vec::new(), Vec::new()]
     } else {
-        eprintln!(
+        crate::say!(
             "[harness] {} count(s) moved by less than {:.0}%: measuring them again on both sides",
             again
                 .iter()
@@ -310,7 +310,7 @@ pub fn paired(
         ) {
             Next::Continue(still) => {
                 if let Some(still) = &still {
-                    eprintln!(
+                    crate::say!(
                         "[harness] after round {}: {} benches still open ({:.1}s)",
                         round + 1,
                         still.len(),
@@ -525,7 +525,7 @@ fn run_job(
                 "{} ({}): {} failed: {}",
                 side.name, side.tree.rev, f.job, f.message
             );
-            eprintln!("[harness] {w}");
+            crate::say!("[harness] {w}");
             // Once per side and target: later rounds fail the same way
             // (only a thread id differs) and would repeat the warning.
             let key = (side.name.clone(), f.job);

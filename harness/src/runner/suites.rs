@@ -86,7 +86,7 @@ pub fn measure(p: &Plan, counts: bool, clock: Instant) -> anyhow::Result<Measure
     // More shards than targets: this one has nothing to do, which is not
     // an error (a fixed CI matrix must not fail on a small workspace).
     if let (Some(sh), true) = (p.shard, targets.is_empty()) {
-        eprintln!(
+        crate::say!(
             "[harness] shard {sh} has no bench target ({} in all for {} shards): nothing to run",
             select(&ws, p.select, None)?.len(),
             sh.count
@@ -124,7 +124,7 @@ pub fn measure(p: &Plan, counts: bool, clock: Instant) -> anyhow::Result<Measure
         match measure_target(p, &ws.root, &target_dir, t, None, clock) {
             Ok(ms) => out.measurements.extend(ms),
             Err(f) => {
-                eprintln!("[{}] FAILED: {}", f.job, f.message);
+                crate::say!("[{}] FAILED: {}", f.job, f.message);
                 out.failures.push(f);
             }
         }
@@ -151,7 +151,7 @@ fn skip(p: &Plan, suite: Suite, why: &str, skipped: &mut Vec<String>) -> anyhow:
     if p.require.contains(&suite) {
         bail!("suite {} is required but cannot run: {why}", suite.name());
     }
-    eprintln!("[{}] skipped: {why}", suite.name());
+    crate::say!("[{}] skipped: {why}", suite.name());
     skipped.push(format!("{}: {why}", suite.name()));
     Ok(())
 }

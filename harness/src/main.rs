@@ -4,7 +4,8 @@
 //! Exit codes: 0 all well; 1 a confirmed regression (new or still open) or a broken gate; 2 a usage
 //! or input error (missing, empty, truncated or invalid files, a baseline
 //! from another machine, a bad `targets.toml`). A closed output pipe
-//! (`harness check | head`) counts as success.
+//! (`harness check | head`) counts as success; a closed standard error
+//! only loses the progress lines (see `harness::say!`).
 
 use std::io::Write;
 use std::process::ExitCode;

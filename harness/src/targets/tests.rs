@@ -92,8 +92,7 @@ fn gates_must_name_known_benches_and_metrics() {
     let err = t.check_known(&known).unwrap_err().to_string();
     assert_eq!(
         err,
-        "targets.toml:3: gate names unknown bench \"ntu/observe/w5\": no run judged here \
-         measured it (a typo, or runs that left it out with --filter, --suite or --bench)"
+        "targets.toml:3: gate names unknown bench \"ntu/observe/w5\""
     );
     known.push((id("ntu/observe/w5"), Metric::Instructions));
     let err = t.check_known(&known).unwrap_err().to_string();
@@ -139,8 +138,7 @@ fn large_targets_file_loads_in_linear_work() {
     assert_eq!(
         t.check_known(&known).unwrap_err().to_string(),
         format!(
-            "targets.toml:{}: gate names unknown bench \"sys/op/w{}\": no run judged here \
-             measured it (a typo, or runs that left it out with --filter, --suite or --bench)",
+            "targets.toml:{}: gate names unknown bench \"sys/op/w{}\"",
             5 * (n - 1) + 1,
             n - 1
         )

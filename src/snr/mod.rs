@@ -105,8 +105,8 @@ pub fn compute<T: AsRef<str> + Sync, E: AsRef<[f64]> + Sync>(
 }
 
 /// Embedding values (`n × d`) from which the embeddings are measured on
-/// a second thread while this one reads the words: below it, starting a
-/// thread costs more than it saves.
+/// a pool thread while this one reads the words: below it, handing the
+/// pass over and waking the thread costs more than it saves.
 const PARALLEL_VALUES: usize = 1 << 15;
 
 /// The embeddings' and the words' figures: independent passes, on two
@@ -129,14 +129,11 @@ fn measure<T: AsRef<str> + Sync, E: AsRef<[f64]> + Sync>(
     let values: usize = input
         .text_embeddings
         .map_or(0, |t| t.iter().map(|e| e.as_ref().len()).sum());
-    if values < PARALLEL_VALUES {
-        return (embeddings(), words());
-    }
     // A pool thread (started once per process, not per call: starting and
     // ending a thread costs tens of microseconds of page-table work) takes
-    // the embeddings while this thread reads the words.
-    let Some(pool) = pool() else {
-        // No thread to be had: measure here.
+    // the embeddings while this thread reads the words. A small batch, or
+    // no thread to be had, is measured here.
+    let Some(pool) = (values >= PARALLEL_VALUES).then(pool).flatten() else {
         return (embeddings(), words());
     };
     let mut apart = None;

@@ -177,16 +177,13 @@ impl HookContext {
 }
 
 /// Appends lowercase hex of `bytes` to `out`, laid out on the stack 32
-/// bytes at a time and appended at once.
+/// bytes at a time (by the crate's hex encoder) and appended at once.
 fn push_hex(out: &mut String, bytes: &[u8]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     for chunk in bytes.chunks(32) {
         let mut text = [0u8; 64];
-        for (pair, b) in text.chunks_exact_mut(2).zip(chunk) {
-            pair[0] = HEX[usize::from(b >> 4)];
-            pair[1] = HEX[usize::from(b & 15)];
-        }
-        out.push_str(std::str::from_utf8(&text[..2 * chunk.len()]).expect("hex digits"));
+        let text = &mut text[..2 * chunk.len()];
+        crate::pci::hex_into(chunk, text);
+        out.push_str(std::str::from_utf8(text).expect("hex digits"));
     }
 }
 

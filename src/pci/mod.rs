@@ -16,6 +16,7 @@ mod verify;
 
 pub use canonical::{CanonicalError, canonical_json, write_canonical_json};
 pub use digest::{DOMAIN_PREFIX, Digest, domain_digest};
+pub(crate) use hex::encode_into as hex_into;
 pub use hex::{HexError, decode as from_hex, encode as to_hex};
 pub use keys::{KeyError, PublicKey, Signature, SigningKey};
 pub use rng::{RandomSource, SplitMix64};

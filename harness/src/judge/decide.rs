@@ -12,6 +12,7 @@
 //! series' new level in `check` and a bench's paired rounds in `compare`.
 
 use super::verdict::{Change, Verdict};
+use crate::stats::pulled::pulled_in_moments;
 use crate::stats::student::{t_quantile, t_upper_tail};
 
 /// What a test saw.
@@ -60,7 +61,9 @@ impl Evidence {
     /// reference `center` of `n` runs with run-to-run σ on `df` degrees of
     /// freedom. For the test in direction `up`, the most extreme value in
     /// that direction is pulled in to the next one, so one outlier cannot
-    /// carry the test.
+    /// carry the test; the mean is then corrected for the bias that leaves
+    /// on normal noise, and its standard error is that of the pulled-in
+    /// mean ([`crate::stats::pulled`]).
     pub fn level(
         values: &[f64],
         center: f64,
@@ -71,10 +74,10 @@ impl Evidence {
         log: bool,
     ) -> Evidence {
         let k = values.len();
-        let mean = pulled_in_mean(values, up);
+        let (mean, var) = pulled_in(values, up, sigma);
         Evidence {
             diff: mean - center,
-            se: sigma * (1.0 / k as f64 + 1.0 / n.max(1) as f64).sqrt(),
+            se: sigma * (var + 1.0 / n.max(1) as f64).sqrt(),
             df,
             replicates: k,
             center,
@@ -88,9 +91,10 @@ impl Evidence {
     /// rounds' own, or pooled with a calibration).
     pub fn paired(diffs: &[f64], up: bool, sd: f64, df: f64) -> Evidence {
         let n = diffs.len();
+        let (mean, var) = pulled_in(diffs, up, sd);
         Evidence {
-            diff: pulled_in_mean(diffs, up),
-            se: sd / (n.max(1) as f64).sqrt(),
+            diff: mean,
+            se: sd * var.sqrt(),
             df,
             replicates: n,
             center: 0.0,
@@ -144,6 +148,15 @@ impl Evidence {
             upper: half.map(|h| 1.0 + self.relative(self.diff + h)),
         }
     }
+}
+
+/// The pulled-in mean of `values` (see [`pulled_in_mean`]) moved back by
+/// its bias on normal noise of spread `sigma`, and its variance in units
+/// of σ².
+fn pulled_in(values: &[f64], up: bool, sigma: f64) -> (f64, f64) {
+    let (bias, var) = pulled_in_moments(values.len());
+    let shift = if up { bias } else { -bias };
+    (pulled_in_mean(values, up) + shift * sigma, var)
 }
 
 /// Mean of `values` with the largest (`up`) or smallest pulled in to its
@@ -209,9 +222,12 @@ mod tests {
         let e = Evidence::level(&[ln(1.10), ln(1.11)], 0.0, 30, 0.02, 29.0, true, true);
         let d = decide(&e, true, 1e-4, 0.03, 0.30);
         assert_eq!(d.verdict, Verdict::Regressed, "{d:?}");
+        // Pulled in to the smaller run, then moved back by the minimum of
+        // two's bias on normal noise, σ/√π.
+        let level = ln(1.10) + 0.02 / std::f64::consts::PI.sqrt();
         assert!(
-            (d.change.ratio - 1.10).abs() < 1e-9,
-            "pulled in to 1.10: {d:?}"
+            (d.change.ratio - level.exp()).abs() < 1e-9,
+            "pulled in to 1.10, plus its bias: {d:?}"
         );
         let one = Evidence::level(&[ln(1.20)], 0.0, 30, 0.02, 29.0, true, true);
         let d1 = decide(&one, true, 1e-4, 0.03, 0.30);
@@ -227,8 +243,37 @@ mod tests {
     #[test]
     fn one_outlier_cannot_carry_the_test() {
         let e = Evidence::level(&[0.0, 0.5], 0.0, 30, 0.02, 29.0, true, true);
-        assert_eq!(e.diff, 0.0);
+        assert!((e.diff - 0.02 / std::f64::consts::PI.sqrt()).abs() < 1e-12, "{e:?}");
         assert_eq!(decide(&e, true, 0.05, 0.03, 0.3).verdict, Verdict::Pass);
+    }
+
+    /// On normal noise the pulled-in level rejects at its nominal rate:
+    /// uncorrected, the five-run test spent under half its α (its null
+    /// tail shifted by about 0.3σ of its standard error) and a real step
+    /// paid the same shift.
+    #[test]
+    fn the_pulled_in_level_rejects_at_its_nominal_rate() {
+        let mut rng = crate::stats::rng::Rng::new(11);
+        let alpha = 0.01;
+        for k in [3usize, 5] {
+            for up in [true, false] {
+                let n = 200_000;
+                let mut hits = 0;
+                for _ in 0..n {
+                    let vals: Vec<f64> = (0..k).map(|_| rng.normal()).collect();
+                    let e = Evidence::level(&vals, 0.0, usize::MAX, 1.0, 1e9, up, false);
+                    let t = if up { e.t() } else { -e.t() };
+                    if t_upper_tail(t, e.df).unwrap() < alpha {
+                        hits += 1;
+                    }
+                }
+                let rate = hits as f64 / n as f64;
+                assert!(
+                    (rate / alpha - 1.0).abs() < 0.15,
+                    "k={k} up={up}: {rate} against {alpha}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -18,16 +18,20 @@
 //! - **A step needs two runs.** For the last k runs (k = 2 to
 //!   [`Params::scan`]) the candidate new level is their mean with the most
 //!   extreme run pulled in to the next one (a single outlier cannot carry
-//!   the test), tested against the reference with Student's t:
-//!   t = (level − center) / (σ √(1/k + 1/n)). A regression is called when t is significant at w_k·α and the change
-//!   exceeds [`Params::min_effect`]. The weights w_k (weighted Bonferroni,
-//!   Holm 1979; Genovese, Roeder & Wasserman 2006, "False discovery
-//!   control with p-value weighting", Biometrika 93(3)) sum to one over
-//!   the lengths tried and double with each run (1/16, 1/16, 1/8, 1/4,
-//!   1/2 for k = 1..5): a small step can only be seen by the longest
-//!   candidate, while a large one clears a short candidate's stricter
-//!   level with room to spare. One run alone, or a reference with no
-//!   spread at all, is enough only for a change beyond [`Params::large`].
+//!   the test), moved back by the bias that pulling leaves on normal noise
+//!   (b_k σ, [`crate::stats::pulled`]), and tested against the reference
+//!   with Student's t: t = (level − center) / (σ √(v_k + 1/n)), v_k the
+//!   pulled-in mean's variance in σ² (1/k for a plain mean). A regression
+//!   is called when t is significant at w_k·α and the change exceeds
+//!   [`Params::min_effect`]. The weights w_k (weighted Bonferroni, Holm
+//!   1979; Genovese, Roeder & Wasserman 2006, "False discovery control
+//!   with p-value weighting", Biometrika 93(3)) sum to one over the
+//!   lengths tried and grow fourfold with each run (1/86, 1/86, 4/86,
+//!   16/86, 64/86 for k = 1..5): a small step can only be seen by the
+//!   longest candidate, while a large one clears a short candidate's
+//!   stricter level with room to spare. One run alone, or a reference
+//!   with no spread at all, is enough only for a change beyond
+//!   [`Params::large`].
 //! - **Open until it recovers or is accepted.** A confirmed regression
 //!   keeps the level it left as its center: every later run reports it as
 //!   open since the run where it began, until its last two runs, or its

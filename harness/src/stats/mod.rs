@@ -9,5 +9,6 @@ pub mod fdr;
 pub mod growth;
 pub mod level;
 pub mod noise;
+pub mod pulled;
 pub mod rng;
 pub mod student;

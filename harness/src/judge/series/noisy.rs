@@ -79,11 +79,11 @@ impl Walk<'_> {
 
     /// The share of a run's α given to candidate length `k` (weighted
     /// Bonferroni over the lengths 1..=scan tried at each run, see the
-    /// parent module): 2^(k−2), with k = 1 weighted as k = 2, normalised
-    /// to sum to one (1/16, 1/16, 1/8, 1/4, 1/2 for scan = 5).
+    /// parent module): 4^(k−2), with k = 1 weighted as k = 2, normalised
+    /// to sum to one (1/86, 1/86, 4/86, 16/86, 64/86 for scan = 5).
     fn weight(&self, k: usize) -> f64 {
         let scan = self.p.scan.max(2);
-        let raw = |k: usize| 2f64.powi(k.max(2) as i32 - 2);
+        let raw = |k: usize| 4f64.powi(k.max(2) as i32 - 2);
         let total: f64 = (1..=scan).map(raw).sum();
         raw(k.min(scan)) / total
     }
@@ -560,11 +560,14 @@ mod tests {
     }
 
     #[test]
-    fn the_lengths_share_the_runs_alpha_and_the_longest_takes_half() {
+    fn the_lengths_share_the_runs_alpha_and_the_longest_takes_most() {
         let p = Settings::default().params(1);
         let w = Walk::new(&[], true, &p);
         let shares: Vec<f64> = (1..=p.scan).map(|k| w.weight(k)).collect();
-        assert_eq!(shares, [1.0 / 16.0, 1.0 / 16.0, 0.125, 0.25, 0.5]);
+        let want = [1.0, 1.0, 4.0, 16.0, 64.0].map(|x| x / 86.0);
+        for (got, want) in shares.iter().zip(want) {
+            assert!((got - want).abs() < 1e-15, "{shares:?}");
+        }
         assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-12);
     }
 }

@@ -231,13 +231,13 @@ fn document(cal: &Calibration, c: &CalibrateConfig) -> Document {
             "σ pair",
             "σ run",
             "compare detects (12 rounds)",
-            "check detects (2 runs)",
+            &format!("check detects (within {} runs)", s.scan),
             "status",
         ],
     );
     for b in &cal.benches {
         let compare = b.compare_mde(a_compare, design.max_rounds, s.min_effect);
-        let check = b.check_mde(a_check, 2, s.window, s.min_effect);
+        let check = b.check_mde_within(a_check, s.scan, s.window, s.min_effect);
         let noisy = b.compare_resolves(a_compare, design.max_rounds, s.min_effect) != Some(true);
         t.rows.push(vec![
             b.bench.clone(),

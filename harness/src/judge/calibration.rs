@@ -12,14 +12,17 @@
 //! The minimum detectable effect (MDE) of a one-sided t test at level α
 //! with power 1 − β is (t₁₋α + t₁₋β) · se on the log scale (the usual
 //! power formula with Student quantiles; e.g. Cohen 1988, ch. 2), where
-//! se = σ_pair/√n for `compare` after n rounds, and σ_run·√(1/k + 1/r)
-//! for `check` with a new level of k runs against r reference runs. The
+//! se = σ_pair·√v_n for `compare` after n rounds, and σ_run·√(v_k + 1/r)
+//! for `check` with a new level of k runs against r reference runs; v_k
+//! is the variance of the decision's pulled-in mean of k values in units
+//! of σ² (a little above 1/k, [`crate::stats::pulled`]). The
 //! decision also asks the estimate to exceed the minimum effect, so the
 //! figure is max(t₁₋α·se, ln(1 + min effect)) + t₁₋β·se.
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Machine, Metric};
+use crate::stats::pulled::pulled_in_moments;
 use crate::stats::student::t_quantile;
 
 /// Power at which the minimum detectable effect is quoted.
@@ -106,7 +109,7 @@ impl BenchNoise {
     /// after `rounds` rounds at the bench's level `alpha` and the minimum
     /// effect, with the spread pooled with this calibration's.
     pub fn compare_mde(&self, alpha: f64, rounds: usize, min_effect: f64) -> Option<f64> {
-        let se = self.sigma_pair? / (rounds as f64).sqrt();
+        let se = self.sigma_pair? * pulled_in_moments(rounds).1.sqrt();
         mde(alpha, self.compare_df(rounds), se, min_effect)
     }
 
@@ -114,7 +117,7 @@ impl BenchNoise {
     /// minimum effect at all: its critical value t₁₋α·se is within
     /// ln(1 + min effect). `None` without a spread.
     pub fn compare_resolves(&self, alpha: f64, rounds: usize, min_effect: f64) -> Option<bool> {
-        let se = self.sigma_pair? / (rounds as f64).sqrt();
+        let se = self.sigma_pair? * pulled_in_moments(rounds).1.sqrt();
         let a = t_quantile(alpha, self.compare_df(rounds))?;
         Some(a * se <= (1.0 + min_effect).ln())
     }
@@ -128,8 +131,29 @@ impl BenchNoise {
         reference: usize,
         min_effect: f64,
     ) -> Option<f64> {
-        let se = self.sigma_run? * (1.0 / k as f64 + 1.0 / reference as f64).sqrt();
+        let se = self.sigma_run? * (pulled_in_moments(k).1 + 1.0 / reference as f64).sqrt();
         mde(alpha, reference as f64 - 1.0, se, min_effect)
+    }
+}
+
+impl BenchNoise {
+    /// The smallest relative change `check` confirms with 80 % power
+    /// within `scan` runs of it: the best of its new levels of 2 to
+    /// `scan` runs, each at its length's share of `alpha`, as the walk
+    /// tests them.
+    pub fn check_mde_within(
+        &self,
+        alpha: f64,
+        scan: usize,
+        reference: usize,
+        min_effect: f64,
+    ) -> Option<f64> {
+        (2..=scan.max(2))
+            .filter_map(|k| {
+                let share = crate::judge::series::length_share(k, scan);
+                self.check_mde(alpha * share, k, reference, min_effect)
+            })
+            .min_by(f64::total_cmp)
     }
 }
 
@@ -149,8 +173,9 @@ mod tests {
     #[test]
     fn the_detectable_change_follows_the_power_formula() {
         // σ = 1 %, 12 rounds, α = 0.05, a calibration too short to pool:
-        // (t.95,11 + t.80,11) · 0.01/√12 = (1.796 + 0.876) · 0.002887
-        // = 0.771 %.
+        // (t.95,11 + t.80,11) · 0.01·√v₁₂ = (1.796 + 0.876) · 0.002911
+        // = 0.778 % (v₁₂ = 0.08473, the pulled-in mean's variance; a
+        // plain mean's is 1/12 = 0.08333).
         let short = BenchNoise {
             bench: "a".into(),
             metric: Metric::WallTime,
@@ -159,22 +184,26 @@ mod tests {
             rounds: 4,
         };
         let m = short.compare_mde(0.05, 12, 0.0).unwrap();
-        assert!((m - (0.00771f64).exp_m1()).abs() < 2e-5, "{m}");
+        assert!((m - (0.007778f64).exp_m1()).abs() < 2e-5, "{m}");
         // A 12-round calibration is pooled: 11 + 11 df,
-        // (1.717 + 0.858) · 0.002887 = 0.743 %.
+        // (1.717 + 0.858) · 0.002911 = 0.750 %.
         let n = BenchNoise {
             rounds: 12,
             ..short
         };
         let m = n.compare_mde(0.05, 12, 0.0).unwrap();
-        assert!((m - (0.007434f64).exp_m1()).abs() < 2e-5, "{m}");
+        assert!((m - (0.007495f64).exp_m1()).abs() < 2e-5, "{m}");
         // More rounds, smaller effects; a smaller α, larger ones.
         assert!(n.compare_mde(0.05, 24, 0.0).unwrap() < m);
         assert!(n.compare_mde(0.001, 12, 0.0).unwrap() > m);
         assert!(n.check_mde(0.05, 2, 30, 0.0).unwrap() > n.check_mde(0.05, 5, 30, 0.0).unwrap());
+        // Within five runs the five-run level, at its 64/86 share, is the
+        // most sensitive.
+        let within = n.check_mde_within(0.05, 5, 30, 0.0).unwrap();
+        assert_eq!(within, n.check_mde(0.05 * 64.0 / 86.0, 5, 30, 0.0).unwrap());
         // The estimate must also clear the minimum effect: ln 1.03 + 0.876·se.
         let with = n.compare_mde(0.05, 12, 0.03).unwrap();
-        let want = ((1.03f64).ln() + 0.858 * 0.01 / 12f64.sqrt()).exp_m1();
+        let want = ((1.03f64).ln() + 0.858 * 0.002911).exp_m1();
         assert!((with - want).abs() < 2e-5, "{with} vs {want}");
     }
 

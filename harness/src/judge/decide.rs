@@ -243,7 +243,10 @@ mod tests {
     #[test]
     fn one_outlier_cannot_carry_the_test() {
         let e = Evidence::level(&[0.0, 0.5], 0.0, 30, 0.02, 29.0, true, true);
-        assert!((e.diff - 0.02 / std::f64::consts::PI.sqrt()).abs() < 1e-12, "{e:?}");
+        assert!(
+            (e.diff - 0.02 / std::f64::consts::PI.sqrt()).abs() < 1e-12,
+            "{e:?}"
+        );
         assert_eq!(decide(&e, true, 0.05, 0.03, 0.3).verdict, Verdict::Pass);
     }
 

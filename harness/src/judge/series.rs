@@ -226,6 +226,17 @@ fn walk_exact(values: &[f64], skip: &[bool], reset: Option<usize>) -> Vec<Point>
     out
 }
 
+/// The share of a run's α given to candidate length `k` when lengths 1
+/// to `scan` are tried (weighted Bonferroni, see the module): 4^(k−2),
+/// with k = 1 weighted as k = 2, normalised to sum to one (1/86, 1/86,
+/// 4/86, 16/86, 64/86 for scan = 5).
+pub(crate) fn length_share(k: usize, scan: usize) -> f64 {
+    let scan = scan.max(2);
+    let raw = |k: usize| 4f64.powi(k.max(2) as i32 - 2);
+    let total: f64 = (1..=scan).map(raw).sum();
+    raw(k.min(scan)) / total
+}
+
 /// Judges every run of one series (values in run order).
 pub fn walk(
     values: &[f64],

@@ -44,7 +44,10 @@ pub fn pulled_in_moments(k: usize) -> (f64, f64) {
         return (0.0, 1.0 / k.max(1) as f64);
     }
     static KNOWN: OnceLock<Vec<(f64, f64)>> = OnceLock::new();
-    match KNOWN.get_or_init(|| (0..=TABLE).map(integrate).collect()).get(k) {
+    match KNOWN
+        .get_or_init(|| (0..=TABLE).map(integrate).collect())
+        .get(k)
+    {
         Some(&m) => m,
         None => integrate(k),
     }
@@ -87,8 +90,14 @@ mod tests {
     fn two_values_give_the_minimum_of_two() {
         let (bias, var) = pulled_in_moments(2);
         // E[min] = −1/√π, so the pulled-in mean sits 1/√π below the mean.
-        assert!((bias - 1.0 / std::f64::consts::PI.sqrt()).abs() < 1e-9, "{bias}");
-        assert!((var - (1.0 - 1.0 / std::f64::consts::PI)).abs() < 1e-9, "{var}");
+        assert!(
+            (bias - 1.0 / std::f64::consts::PI.sqrt()).abs() < 1e-9,
+            "{bias}"
+        );
+        assert!(
+            (var - (1.0 - 1.0 / std::f64::consts::PI)).abs() < 1e-9,
+            "{var}"
+        );
         assert_eq!(pulled_in_moments(1), (0.0, 1.0));
     }
 

@@ -77,15 +77,10 @@ impl Walk<'_> {
         idx.iter().map(|&i| self.y[i]).collect()
     }
 
-    /// The share of a run's α given to candidate length `k` (weighted
-    /// Bonferroni over the lengths 1..=scan tried at each run, see the
-    /// parent module): 4^(k−2), with k = 1 weighted as k = 2, normalised
-    /// to sum to one (1/86, 1/86, 4/86, 16/86, 64/86 for scan = 5).
+    /// The share of a run's α given to candidate length `k`
+    /// ([`super::length_share`]).
     fn weight(&self, k: usize) -> f64 {
-        let scan = self.p.scan.max(2);
-        let raw = |k: usize| 4f64.powi(k.max(2) as i32 - 2);
-        let total: f64 = (1..=scan).map(raw).sum();
-        raw(k.min(scan)) / total
+        super::length_share(k, self.p.scan)
     }
 
     /// The reference of the level `level` (indices, oldest first; the last

@@ -41,12 +41,12 @@ fn injected_spin(spent: std::time::Duration) {{
 
 edit(
     "src/snr/mod.rs",
-    "pub fn compute<T: AsRef<str>, E: AsRef<[f64]>>(",
-    "fn compute_unslowed<T: AsRef<str>, E: AsRef<[f64]>>(",
+    "pub fn compute<T: AsRef<str> + Sync, E: AsRef<[f64]> + Sync>(",
+    "fn compute_unslowed<T: AsRef<str> + Sync, E: AsRef<[f64]> + Sync>(",
     SPIN
     + """
 /// `compute` with the injected slowdown.
-pub fn compute<T: AsRef<str>, E: AsRef<[f64]>>(
+pub fn compute<T: AsRef<str> + Sync, E: AsRef<[f64]> + Sync>(
     input: &SnrInput<'_, T, E>,
 ) -> Result<SnrResult, SnrError> {
     let start = std::time::Instant::now();

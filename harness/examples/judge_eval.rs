@@ -180,11 +180,22 @@ fn false_fail(noise: Noise, histories: usize) -> (f64, f64, f64) {
     )
 }
 
-/// Fraction of stepped series failing within `within` runs of the step,
-/// and the mean runs to detection (capped at the history's end).
-fn detection(step: Step, runs: usize, within: usize, histories: usize) -> (f64, f64, f64) {
+/// What a step's checks showed: the fraction of stepped series failing
+/// within `within` runs of the step, the mean runs to detection (capped at
+/// the history's end), the fraction of exact series caught at the first
+/// run, and the fraction of checks after a series' first failure that
+/// still fail on it (an open regression stays open while it lasts).
+struct Found {
+    rate: f64,
+    delay: f64,
+    exact: f64,
+    open: f64,
+}
+
+fn detection(step: Step, runs: usize, within: usize, histories: usize) -> Found {
     let (mut caught, mut total, mut delay_sum, mut exact_caught, mut exact_total) =
         (0, 0, 0.0, 0, 0);
+    let (mut later, mut still) = (0, 0);
     for h in 0..histories {
         let per_run = judge(
             history(Noise::Normal, step, runs, 5000 + h as u64),
@@ -197,6 +208,12 @@ fn detection(step: Step, runs: usize, within: usize, histories: usize) -> (f64, 
             let delay = first.map_or((runs - step.at) as f64, |r| (r - step.at + 1) as f64);
             delay_sum += delay;
             caught += usize::from(first.is_some_and(|r| r < step.at + within));
+            if let Some(f) = first {
+                for run in &per_run[f + 1..runs] {
+                    later += 1;
+                    still += usize::from(run.iter().any(|x| x.0 == id && x.2));
+                }
+            }
         }
         if step.exact > 0.0 {
             for e in 0..EXACT / 2 {
@@ -211,11 +228,12 @@ fn detection(step: Step, runs: usize, within: usize, histories: usize) -> (f64, 
     } else {
         exact_caught as f64 / exact_total as f64
     };
-    (
-        caught as f64 / total as f64,
-        delay_sum / total as f64,
+    Found {
+        rate: caught as f64 / total as f64,
+        delay: delay_sum / total as f64,
         exact,
-    )
+        open: still as f64 / later.max(1) as f64,
+    }
 }
 
 fn main() {
@@ -336,15 +354,17 @@ fn main() {
         } else {
             histories / 2 + 1
         };
-        let (rate, delay, exact) = detection(step, runs, within, n);
+        let f = detection(step, runs, within, n);
         print!(
-            "  {name:48} caught {:5.1}%   mean runs to detection {delay:.1}",
-            rate * 100.0
+            "  {name:48} caught {:5.1}%   mean runs to detection {:.1}   still open at later checks {:5.1}%",
+            f.rate * 100.0,
+            f.delay,
+            f.open * 100.0
         );
-        if exact.is_finite() {
+        if f.exact.is_finite() {
             print!(
                 "   (+0.5 % instructions caught at the first run: {:.1}%)",
-                exact * 100.0
+                f.exact * 100.0
             );
         }
         println!();

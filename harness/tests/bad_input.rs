@@ -170,8 +170,9 @@ fn an_unknown_bench_in_a_gate_and_a_typo_name_the_line() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "targets.toml:2: gate names unknown bench \"ntu/observe/w6\"",
-        ));
+            "targets.toml:2: gate names bench \"ntu/observe/w6\", which no judged run measured",
+        ))
+        .stderr(predicate::str::contains("(--targets FILE)"));
     std::fs::write(
         &targets,
         "[[gate]]\nbench = \"ntu/observe/w5\"\nmetrc = \"wall_time\"\nmax = \"1 us\"\n",

@@ -11,7 +11,7 @@ use crate::accepted::Accepted;
 use crate::judge::{self, Context, Report, pct, show};
 use crate::model::Run;
 use crate::render::{Document, Table};
-use crate::targets::Targets;
+use crate::targets::{Targets, TargetsError};
 
 /// Default gates file, read only when present.
 const DEFAULT_TARGETS: &str = "targets.toml";
@@ -87,7 +87,13 @@ pub fn context(
                     .map(|m| (m.bench.clone(), m.metric.clone()))
             })
             .collect();
-        t.check_known(&known)?;
+        match t.check_known(&known) {
+            Err(TargetsError::UnknownBench { path, line, bench }) => bail!(
+                "{}:{line}: gate names bench {bench:?}, which no judged run measured (runs of this machine and profile): a typo, or runs that left it out (--filter, --suite, --bench); to check such runs, name a gates file without it (--targets FILE)",
+                path.display()
+            ),
+            other => other?,
+        }
         if let Err(e) = t.check_known(&in_run) {
             ctx.warnings.push(format!("{e} in this run; skipped"));
         }

@@ -34,6 +34,17 @@ pub enum TargetsError {
         /// What is wrong.
         message: String,
     },
+    /// A gate names a bench no run given measured: a typo, or runs that
+    /// left it out. Callers word what that means for them.
+    #[error("{path}:{line}: gate names unknown bench {bench:?}")]
+    UnknownBench {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the gate.
+        line: usize,
+        /// The bench (or pattern) as written.
+        bench: String,
+    },
 }
 
 /// Which number a wall-time gate is checked against.
@@ -169,10 +180,11 @@ impl Targets {
                     .collect(),
             };
             if ids.is_empty() {
-                return Err(invalid(
-                    g.line,
-                    format!("gate names unknown bench {:?}", g.bench.as_str()),
-                ));
+                return Err(TargetsError::UnknownBench {
+                    path: self.path.clone(),
+                    line: g.line,
+                    bench: g.bench.as_str().to_owned(),
+                });
             }
             if !ids.iter().any(|&(_, m)| m == &g.metric) {
                 return Err(invalid(

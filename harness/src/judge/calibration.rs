@@ -134,9 +134,7 @@ impl BenchNoise {
         let se = self.sigma_run? * (pulled_in_moments(k).1 + 1.0 / reference as f64).sqrt();
         mde(alpha, reference as f64 - 1.0, se, min_effect)
     }
-}
 
-impl BenchNoise {
     /// The smallest relative change `check` confirms with 80 % power
     /// within `scan` runs of it: the best of its new levels of 2 to
     /// `scan` runs, each at its length's share of `alpha`, as the walk

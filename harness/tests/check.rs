@@ -152,13 +152,19 @@ fn a_step_nobody_accepted_stays_open_in_later_checks() {
         .stdout(predicate::str::contains("regression open since"));
 }
 
-#[test]
-fn the_latest_history_run_is_judged_by_default_and_a_torn_line_only_warns() {
-    let dir = tempfile::tempdir().unwrap();
-    let hist = write_history(dir.path(), &stable_history(5));
+/// Five stable runs and a torn sixth line, as a crash mid-append leaves.
+fn torn_history(dir: &std::path::Path) -> std::path::PathBuf {
+    let hist = write_history(dir, &stable_history(5));
     let mut text = std::fs::read_to_string(&hist).unwrap();
     text.push_str("{\"schema\":1,\"run_id\":\"tor");
     std::fs::write(&hist, text).unwrap();
+    hist
+}
+
+#[test]
+fn the_latest_history_run_is_judged_by_default_and_a_torn_line_only_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let hist = torn_history(dir.path());
     harness(dir.path())
         .args(["check", "--history"])
         .arg(&hist)
@@ -175,10 +181,7 @@ fn the_latest_history_run_is_judged_by_default_and_a_torn_line_only_warns() {
 #[test]
 fn a_closed_stderr_does_not_stop_the_command() {
     let dir = tempfile::tempdir().unwrap();
-    let hist = write_history(dir.path(), &stable_history(5));
-    let mut text = std::fs::read_to_string(&hist).unwrap();
-    text.push_str("{\"schema\":1,\"run_id\":\"tor");
-    std::fs::write(&hist, text).unwrap();
+    let hist = torn_history(dir.path());
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
     let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("harness"))

@@ -13,7 +13,7 @@
 //! machine drift shared by both halves of a pair cancels and is not
 //! modelled; with `outliers`, 5 % of pairs get +5σᵢ (one side hit by a
 //! burst of load). Designs: the sequential one (first look after 3
-//! rounds, at most 6 or 12) against the fixed 6 rounds of earlier
+//! rounds, at most 6 or 20) against the fixed 6 rounds of earlier
 //! versions (one look, every bench every round); "calibrated": the same
 //! sequential design given a 10-round calibration of each bench (its σ̂
 //! from 10 simulated A/A pairs at the calibration day's noise), pooled
@@ -182,14 +182,11 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(200);
-    let sequential = Design {
-        min_rounds: 3,
-        max_rounds: 12,
-    };
+    let sequential = Design::DEFAULT;
     let designs = [
         ("fixed 6 rounds", Design::fixed(6), false),
-        ("sequential 3..12", sequential, false),
-        ("sequential 3..12, calibrated", sequential, true),
+        ("sequential 3..20", sequential, false),
+        ("sequential 3..20, calibrated", sequential, true),
     ];
     println!(
         "{BENCHES} wall-time benches, {sims} comparisons per line; σ per bench uniform in [0.5 %, max]\n"

@@ -22,7 +22,7 @@
 //! suites = ["criterion", "gungraun", "heap"] # --suite (each)
 //!
 //! [compare]
-//! rounds = 12      # --rounds
+//! rounds = 20      # --rounds
 //! budget = "15m"   # --budget
 //!
 //! [profiles.quick]   # Criterion settings of a profile, for any crate
@@ -30,7 +30,7 @@
 //! measurement = 2.0  # --measurement-time (seconds)
 //! samples = 30       # --sample-size
 //! # also [profiles.full] (run --profile full) and [profiles.round] (one
-//! # round of compare, bisect and calibrate: 0.2, 0.5, 10)
+//! # round of compare, bisect and calibrate: 0.1, 0.25, 10)
 //! ```
 //!
 //! Unknown keys, wrong types and bad values are errors naming the file and

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::history::DEFAULT_PATH;
+use crate::judge::Design;
 use crate::render::Format;
 
 /// Benchmark and performance-regression harness: run the suites, keep one
@@ -118,8 +119,8 @@ enum SuiteArg {
 struct BenchArgs {
     /// Measurement profile, given to every Criterion bench as command-line
     /// settings: `quick` (0.5 s warm-up, 2 s measurement, 30 samples; the
-    /// default of `run`), `full` (3 s, 10 s, 100 samples) or `round` (0.2
-    /// s, 0.5 s, 10 samples: one round of a paired comparison; the default
+    /// default of `run`), `full` (3 s, 10 s, 100 samples) or `round` (0.1
+    /// s, 0.25 s, 10 samples: one round of a paired comparison; the default
     /// of `compare`, `bisect` and `calibrate`, whose replicate is the round).
     #[arg(long, value_enum)]
     profile: Option<ProfileArg>,
@@ -266,10 +267,10 @@ struct CompareArgs {
     /// At most this many rounds. In each round every Criterion bench
     /// target runs on both sides back to back (A B, then B A in the next),
     /// and from --min-rounds on, benches already decided stop running.
-    #[arg(long, default_value_t = 12)]
+    #[arg(long, default_value_t = Design::DEFAULT.max_rounds)]
     rounds: usize,
     /// Rounds before the first look at the evidence (at least 2).
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = Design::DEFAULT.min_rounds)]
     min_rounds: usize,
     /// Stop starting new rounds when the next one would end after this
     /// much measuring time (e.g. 15m, 900s, 1h; the two builds do not
@@ -670,7 +671,7 @@ mod tests {
         assert_eq!(name, "round");
         assert!(
             args.join(" ")
-                .contains("--measurement-time 0.5 --sample-size 10")
+                .contains("--measurement-time 0.25 --sample-size 10")
         );
         assert!(args.join(" ").contains("--nresamples 1000"));
         assert_eq!(profile(&["harness", "calibrate"]).0, "round");

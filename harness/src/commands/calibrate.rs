@@ -212,10 +212,7 @@ fn pct(x: Option<f64>) -> String {
 fn document(cal: &Calibration, c: &CalibrateConfig) -> Document {
     let m = cal.benches.len();
     let s = &c.settings;
-    let design = Design {
-        min_rounds: 3,
-        max_rounds: 12,
-    };
+    let design = Design::DEFAULT;
     let a_compare = compare_alpha(s, m, design);
     let a_check = s.per_series_alpha(m);
     let mut t = Table::new(
@@ -230,7 +227,7 @@ fn document(cal: &Calibration, c: &CalibrateConfig) -> Document {
             "bench",
             "σ pair",
             "σ run",
-            "compare detects (12 rounds)",
+            &format!("compare detects ({} rounds)", design.max_rounds),
             &format!("check detects (within {} runs)", s.scan),
             "status",
         ],
@@ -251,10 +248,11 @@ fn document(cal: &Calibration, c: &CalibrateConfig) -> Document {
     Document {
         tables: vec![t],
         notes: vec![format!(
-            "detectable: the smallest change found with 80 % power at the bench's share of --alpha {} ({} benches) and --min-effect {:.0}%; noisy: compare's test cannot resolve --min-effect in 12 rounds",
+            "detectable: the smallest change found with 80 % power at the bench's share of --alpha {} ({} benches) and --min-effect {:.0}%; noisy: compare's test cannot resolve --min-effect in {} rounds",
             s.alpha,
             m,
-            s.min_effect * 100.0
+            s.min_effect * 100.0,
+            design.max_rounds
         )],
         json: serde_json::to_value(cal).unwrap_or_default(),
     }

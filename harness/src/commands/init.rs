@@ -31,7 +31,7 @@ const CONFIG: &str = r#"# harness.toml: this repository's defaults for the harne
 # suites = ["criterion", "gungraun", "heap"]  # --suite
 
 [compare]
-# rounds = 12       # --rounds: at most this many paired rounds
+# rounds = 20       # --rounds: at most this many paired rounds
 # budget = "15m"    # --budget: no round that would end later
 
 # Criterion settings of each profile, given to every Criterion bench.
@@ -48,8 +48,8 @@ const CONFIG: &str = r#"# harness.toml: this repository's defaults for the harne
 # One round of compare, bisect and calibrate: the round is the replicate,
 # so many short rounds see more than a few long ones.
 [profiles.round]
-# warm_up = 0.2
-# measurement = 0.5
+# warm_up = 0.1
+# measurement = 0.25
 # samples = 10
 "#;
 

@@ -90,6 +90,15 @@ pub struct Design {
 pub const LAST_SHARE: f64 = 0.8;
 
 impl Design {
+    /// `compare`'s default: first look after 3 rounds, at most 20. With
+    /// the `round` profile about 20 rounds of a 37-bench suite fit a
+    /// 15-minute budget on 2 cores; the budget, not this cap, ends most
+    /// comparisons.
+    pub const DEFAULT: Design = Design {
+        min_rounds: 3,
+        max_rounds: 20,
+    };
+
     /// One look after a fixed number of rounds.
     pub fn fixed(rounds: usize) -> Design {
         Design {

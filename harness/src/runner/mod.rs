@@ -66,7 +66,7 @@ impl Profile {
     /// The built-in profiles. `quick` (runs on pull requests and
     /// branches): 0.5 s warm-up, 2 s measurement, 30 samples; `full` (main
     /// branch, nightly): 3 s, 10 s, 100 samples; `round` (one round of
-    /// `compare`, `bisect` and `calibrate`): 0.2 s, 0.5 s, 10 samples.
+    /// `compare`, `bisect` and `calibrate`): 0.1 s, 0.25 s, 10 samples.
     ///
     /// A paired comparison's replicate is the round, and the spread
     /// between rounds (machine state, code layout of each process) is what
@@ -79,7 +79,7 @@ impl Profile {
         let (warm, measure, samples) = match name {
             "quick" => ("0.5", "2", "30"),
             "full" => ("3", "10", "100"),
-            "round" => ("0.2", "0.5", "10"),
+            "round" => ("0.1", "0.25", "10"),
             _ => return None,
         };
         let mut args = vec![

@@ -91,9 +91,8 @@ pub const LAST_SHARE: f64 = 0.8;
 
 impl Design {
     /// `compare`'s default: first look after 3 rounds, at most 20. With
-    /// the `round` profile about 20 rounds of a 37-bench suite fit a
-    /// 15-minute budget on 2 cores; the budget, not this cap, ends most
-    /// comparisons.
+    /// the `round` profile 15 to 20 rounds of a 38-bench suite fit a
+    /// 15-minute budget on 2 cores (README, "On this machine").
     pub const DEFAULT: Design = Design {
         min_rounds: 3,
         max_rounds: 20,

@@ -13,7 +13,7 @@
 //! machine drift shared by both halves of a pair cancels and is not
 //! modelled; with `outliers`, 5 % of pairs get +5σᵢ (one side hit by a
 //! burst of load). Designs: the sequential one (first look after 3
-//! rounds, at most 6 or 20) against the fixed 6 rounds of earlier
+//! rounds, at most 20) against the fixed 6 rounds of earlier
 //! versions (one look, every bench every round); "calibrated": the same
 //! sequential design given a 10-round calibration of each bench (its σ̂
 //! from 10 simulated A/A pairs at the calibration day's noise), pooled

@@ -24,7 +24,9 @@ use super::{
     Plan, Profile, Selection, Suite, Target, cargo_exe, discover, measure_target, on_path, select,
 };
 use crate::judge::calibration::Calibration;
-use crate::judge::{Comparison, Design, Next, Settings, Side, after_round};
+use crate::judge::{
+    Comparison, Design, Next, Settings, Side, VARYING_VALUES, after_round, judge_comparison, varies,
+};
 use crate::model::Measurement;
 use crate::worktree::Worktree;
 
@@ -226,18 +228,14 @@ pub fn paired(
     // then shows its own spread, which the judge takes as its threshold,
     // instead of being called a change.
     let again = recheck(&first);
-    let second = if again.is_empty() {
-        [Vec::new(), Vec::new()]
-    } else {
+    let mut passes = vec![first];
+    if !again.is_empty() {
         crate::say!(
             "[harness] {} count(s) moved by less than {:.0}%: measuring them again on both sides",
-            again
-                .iter()
-                .map(|(_, ids)| ids.as_ref().map_or(0, Vec::len))
-                .sum::<usize>(),
+            count_ids(&again),
             RECHECK * 100.0
         );
-        flatten(count_pass(
+        passes.push(count_pass(
             setup,
             &sides,
             &again,
@@ -245,10 +243,34 @@ pub fn paired(
             clock,
             &mut warnings,
             &mut failed,
-        ))
+        ));
+    }
+    // A count whose two values on one side differ varies between processes:
+    // the judge needs more of them to tell a change from that variation.
+    let varying = if passes.len() == 2 {
+        varying(&passes[0], &passes[1])
+    } else {
+        Vec::new()
     };
-    // The counts go in as round 1, and their repeat as round 2.
-    let mut count_rounds = [flatten(first), second];
+    if !varying.is_empty() {
+        crate::say!(
+            "[harness] {} count(s) vary between processes: measuring them until each side has {VARYING_VALUES} values",
+            count_ids(&varying)
+        );
+        for n in 3..=VARYING_VALUES {
+            passes.push(count_pass(
+                setup,
+                &sides,
+                &varying,
+                &format!("counts {n}/{VARYING_VALUES}"),
+                clock,
+                &mut warnings,
+                &mut failed,
+            ));
+        }
+    }
+    // The counts' passes go in as the first rounds, one pass a round.
+    let mut count_rounds: Vec<[Vec<Measurement>; 2]> = passes.into_iter().map(flatten).collect();
 
     // Wall time: paired rounds.
     let design = setup.design;
@@ -333,6 +355,25 @@ pub fn paired(
         }
     }
     let mut report = report.context("no rounds were run")?;
+    // Passes of counts beyond the last round of wall time are rounds of
+    // their own: the judge sees every value measured.
+    if rounds.len() < count_rounds.len() {
+        let wall_rounds = rounds.len();
+        for [x, y] in count_rounds.drain(wall_rounds..) {
+            rounds.push((x, y));
+        }
+        report = judge_comparison(
+            a.side(),
+            b.side(),
+            &rounds,
+            setup.history,
+            setup.calibration,
+            setup.settings,
+            design,
+            true,
+        );
+        report.rounds = wall_rounds;
+    }
     // A target that works on the reference side and fails on the other was
     // broken by the change: that fails the comparison.
     let mut broken: Vec<String> = failed
@@ -468,6 +509,40 @@ fn recheck(p: &PerSide) -> Vec<(String, Option<Vec<String>>)> {
         .collect()
 }
 
+/// How many ids a list of count jobs names.
+fn count_ids(work: &[(String, Option<Vec<String>>)]) -> usize {
+    work.iter()
+        .map(|(_, ids)| ids.as_ref().map_or(0, Vec::len))
+        .sum()
+}
+
+/// The jobs and ids whose value on one side differs between two passes.
+fn varying(first: &PerSide, second: &PerSide) -> Vec<(String, Option<Vec<String>>)> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for side in 0..2 {
+        for (job, ms) in &first[side] {
+            let Some((_, again)) = second[side].iter().find(|(j, _)| j == job) else {
+                continue;
+            };
+            for m in ms {
+                let repeat = again
+                    .iter()
+                    .find(|a| a.bench == m.bench && a.metric == m.metric);
+                if let Some(a) = repeat
+                    && varies(&[m.estimate, a.estimate])
+                {
+                    out.entry(job.clone())
+                        .or_default()
+                        .insert(m.bench.to_string());
+                }
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(job, ids)| (job, Some(ids.into_iter().collect())))
+        .collect()
+}
+
 /// A bench target by `package/name`, and its suite.
 struct Job {
     name: String,
@@ -570,6 +645,42 @@ mod tests {
         assert_eq!(
             recheck(&[base, head]),
             [("p/counts".to_owned(), Some(vec!["jitter/x".to_owned()]))]
+        );
+    }
+
+    #[test]
+    fn counts_whose_repeat_differs_on_either_side_vary_between_processes() {
+        let job = |ms: Vec<Measurement>| vec![("p/counts".to_owned(), ms)];
+        let first = [
+            job(vec![
+                count("steady/x", 1000.0),
+                count("base/x", 1000.0),
+                count("head/x", 7.0),
+            ]),
+            job(vec![
+                count("steady/x", 1003.0),
+                count("base/x", 1001.0),
+                count("head/x", 7.0),
+            ]),
+        ];
+        let second = [
+            job(vec![
+                count("steady/x", 1000.0),
+                count("base/x", 999.0),
+                count("head/x", 7.0),
+            ]),
+            job(vec![
+                count("steady/x", 1003.0),
+                count("base/x", 1001.0),
+                count("head/x", 8.0),
+            ]),
+        ];
+        assert_eq!(
+            varying(&first, &second),
+            [(
+                "p/counts".to_owned(),
+                Some(vec!["base/x".to_owned(), "head/x".to_owned()])
+            )]
         );
     }
 

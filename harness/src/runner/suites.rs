@@ -77,7 +77,8 @@ fn names<'a>(it: impl Iterator<Item = &'a str>) -> String {
 
 /// Runs the planned targets and returns what they measured. With `counts`
 /// false the gungraun and heap suites are left out (they are
-/// deterministic: `compare` measures them once per side).
+/// nearly deterministic: `compare` measures them once per side, and again
+/// only those that moved a little).
 pub fn measure(p: &Plan, counts: bool, clock: Instant) -> anyhow::Result<Measured> {
     let ws = super::discover(p.workspace)?;
     let target_dir = absolute(p.target.unwrap_or(&ws.target_dir));

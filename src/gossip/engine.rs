@@ -228,7 +228,7 @@ impl GossipEngine {
         }
         match self.peers.lookup(&update.node_id) {
             Some(idx) => {
-                if update.incarnation > self.peers.get(idx).incarnation {
+                if update.incarnation > self.peers.incarnation(idx) {
                     self.peers.apply_update(idx, update, now);
                     self.announce_news(idx);
                 }

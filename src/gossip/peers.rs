@@ -3,6 +3,7 @@
 //! the health deadlines (see [`super::wheel`]).
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::hash::{BuildHasher, RandomState};
 
 use hashbrown::HashTable;
@@ -24,39 +25,44 @@ const SUSPECT_SLOT: u32 = u32::MAX;
 const DEAD_SLOT: u32 = u32::MAX - 1;
 const LEFT_SLOT: u32 = u32::MAX - 2;
 
-/// One peer, kept small: 80 bytes, its id and address text in its chunk's
+/// One peer, kept small: 72 bytes, its id and address in its chunk's
 /// text. The reference never changes `patterns_contributed` of a peer
 /// (records from piggyback do not carry it over), so it is always 0 and
 /// not stored.
+///
+/// `text_start` comes first (`repr(C)`): a lookup reads it and the next
+/// peer's, which then lies right after this record.
 #[derive(Debug, Clone)]
+#[repr(C)]
 pub(crate) struct Peer {
-    pub(crate) key: [u8; 32],
-    pub(crate) last_seen: i64,
-    pub(crate) ihsan_average: f64,
-    pub(crate) incarnation: i64,
-    /// Its place in the health wheel.
-    link: Link,
+    /// Where its text starts in the chunk's text, with [`PACKED`] set when
+    /// the address is stored packed. The text ends where the next peer's
+    /// starts (or the chunk's text ends): the id then the six bytes of a
+    /// packed address, or else the id's length (LEB128), the id and the
+    /// address as given.
+    text_start: u32,
     /// Its index in `alive` when ALIVE, else the slot value of its state:
     /// the state and the alive index share four bytes, since a peer has an
     /// alive index exactly when it is ALIVE.
     slot: u32,
-    /// Where its id starts in the chunk's text; the address follows the
-    /// id and ends where the next peer's text starts (or the text ends).
-    text_start: u32,
-    /// Bytes of the text that are the id, with [`PACKED`] set when the
-    /// address is stored packed (see [`address`]).
-    id_len: u32,
+    pub(crate) key: [u8; 32],
+    pub(crate) last_seen: i64,
+    pub(crate) ihsan_average: f64,
+    /// Its place in the health wheel.
+    link: Link,
+    /// Its incarnation, or [`WIDE`] when that does not fit in 32 bits
+    /// (then kept in [`PeerTable::wide`]). Incarnations are counters that
+    /// rise by one on each refutation, so four bytes hold them in practice.
+    incarnation: i32,
 }
 
-/// The flag of [`Peer::id_len`] for a packed address.
+/// The flag of [`Peer::text_start`] for a packed address.
 const PACKED: u32 = 1 << 31;
 
-impl Peer {
-    /// Bytes of the text that are the id.
-    fn id_len(&self) -> usize {
-        (self.id_len & !PACKED) as usize
-    }
+/// [`Peer::incarnation`] of a peer whose incarnation is kept aside.
+const WIDE: i32 = i32::MIN;
 
+impl Peer {
     /// What we believe about the peer.
     pub(crate) fn state(&self) -> NodeState {
         match self.slot {
@@ -83,7 +89,7 @@ fn slot_of(state: NodeState) -> u32 {
 #[derive(Debug, Default)]
 struct Chunk {
     peers: Vec<Peer>,
-    text: String,
+    text: Vec<u8>,
 }
 
 /// Records a chunk grows by at a time: the last chunk holds at most this
@@ -107,39 +113,104 @@ impl Chunk {
         }
     }
 
-    /// The id and address text of the peer at `k`.
-    fn text(&self, k: usize) -> &str {
-        let start = self.peers[k].text_start as usize;
-        let end = self
-            .peers
+    /// Where the text of the peer at `k` ends: where the next one starts.
+    fn end(&self, k: usize) -> usize {
+        self.peers
             .get(k + 1)
-            .map_or(self.text.len(), |p| p.text_start as usize);
-        &self.text[start..end]
+            .map_or(self.text.len(), |p| (p.text_start & !PACKED) as usize)
+    }
+
+    /// The id of the peer at `k`, as bytes.
+    fn id_bytes(&self, k: usize) -> &[u8] {
+        let p = &self.peers[k];
+        let start = (p.text_start & !PACKED) as usize;
+        if p.text_start & PACKED != 0 {
+            let end = self.end(k).saturating_sub(address::PACKED_LEN);
+            self.text.get(start..end).unwrap_or_default()
+        } else {
+            let (len, rest) = read_len(self.text.get(start..).unwrap_or_default());
+            rest.get(..len).unwrap_or_default()
+        }
+    }
+
+    /// The stored address of the peer at `k`.
+    fn stored_address(&self, k: usize) -> Stored<'_> {
+        let p = &self.peers[k];
+        let start = (p.text_start & !PACKED) as usize;
+        let text = self.text.get(start..self.end(k)).unwrap_or_default();
+        if p.text_start & PACKED != 0 {
+            let at = text.len().saturating_sub(address::PACKED_LEN);
+            match <[u8; address::PACKED_LEN]>::try_from(&text[at..]) {
+                Ok(packed) => Stored::Packed(packed),
+                Err(_) => Stored::Text(&text[at..]),
+            }
+        } else {
+            let (len, rest) = read_len(text);
+            Stored::Text(rest.get(len..).unwrap_or_default())
+        }
     }
 
     /// The id of the peer at `k`.
     fn id(&self, k: usize) -> &str {
-        &self.text(k)[..self.peers[k].id_len()]
+        utf8(self.id_bytes(k))
     }
 
     /// Whether the id of the peer at `k` is `id` (a byte comparison: no
-    /// char-boundary check on the lookup path).
+    /// UTF-8 check on the lookup path).
     fn id_is(&self, k: usize, id: &str) -> bool {
-        let p = &self.peers[k];
-        let start = p.text_start as usize;
-        self.text.as_bytes().get(start..start + p.id_len()) == Some(id.as_bytes())
+        self.id_bytes(k) == id.as_bytes()
     }
-
     /// The `host:port` of the peer at `k`.
     fn address(&self, k: usize) -> Cow<'_, str> {
-        let p = &self.peers[k];
-        let stored = &self.text(k)[p.id_len()..];
-        if p.id_len & PACKED != 0 {
-            address::unpack(stored)
-        } else {
-            Cow::Borrowed(stored)
+        match self.stored_address(k) {
+            Stored::Packed(p) => Cow::Owned(address::unpack(p)),
+            Stored::Text(t) => Cow::Borrowed(utf8(t)),
         }
     }
+}
+
+/// An id's bytes, hashed as `str` hashes them: no length written before
+/// the bytes, one byte after (`[u8]`'s own hash writes eight before).
+struct IdHash<'a>(&'a [u8]);
+
+impl std::hash::Hash for IdHash<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write(self.0);
+        state.write_u8(0xff);
+    }
+}
+
+/// A stored address.
+enum Stored<'a> {
+    Packed([u8; address::PACKED_LEN]),
+    Text(&'a [u8]),
+}
+
+/// Text the table stored from a `&str`.
+fn utf8(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).expect("the table stores ids and addresses from &str")
+}
+
+/// Appends `n` as LEB128: seven bits a byte, low first, the high bit set
+/// on every byte but the last.
+fn write_len(out: &mut Vec<u8>, mut n: usize) {
+    while n >= 0x80 {
+        out.push((n as u8 & 0x7f) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// A length written by [`write_len`] and the bytes after it.
+fn read_len(bytes: &[u8]) -> (usize, &[u8]) {
+    let mut n = 0usize;
+    for (i, &b) in bytes.iter().enumerate() {
+        n |= usize::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            return (n, &bytes[i + 1..]);
+        }
+    }
+    (n, &[])
 }
 
 /// A read-only view of one peer.
@@ -180,6 +251,8 @@ pub struct PeerTable {
     hasher: RandomState,
     chunks: Vec<Chunk>,
     len: usize,
+    /// Incarnations that do not fit in a record's 32 bits, by index.
+    wide: BTreeMap<u32, i64>,
     alive: Vec<u32>,
     /// (last_seen, index) of the most recently seen peers, newest first,
     /// ties in insertion order (Python's stable `sorted(reverse=True)`).
@@ -202,7 +275,7 @@ impl Links for PeerLinks<'_> {
 impl PeerTable {
     /// The index of `id`, if known. O(1).
     pub fn lookup(&self, id: &str) -> Option<u32> {
-        let hash = self.hasher.hash_one(id);
+        let hash = self.hasher.hash_one(IdHash(id.as_bytes()));
         self.index
             .find(hash, |&i| {
                 let i = i as usize;
@@ -236,6 +309,29 @@ impl PeerTable {
     fn address(&self, idx: u32) -> Cow<'_, str> {
         let i = idx as usize;
         self.chunks[i / CHUNK].address(i % CHUNK)
+    }
+
+    /// The incarnation of the peer at `idx`.
+    pub(crate) fn incarnation(&self, idx: u32) -> i64 {
+        match self.get(idx).incarnation {
+            WIDE => self.wide.get(&idx).copied().unwrap_or(i64::from(WIDE)),
+            n => i64::from(n),
+        }
+    }
+
+    fn set_incarnation(&mut self, idx: u32, value: i64) {
+        match i32::try_from(value) {
+            Ok(n) if n != WIDE => {
+                if self.get(idx).incarnation == WIDE {
+                    self.wide.remove(&idx);
+                }
+                self.get_mut(idx).incarnation = n;
+            }
+            _ => {
+                self.get_mut(idx).incarnation = WIDE;
+                self.wide.insert(idx, value);
+            }
+        }
     }
 
     pub(crate) fn get(&self, idx: u32) -> &Peer {
@@ -279,43 +375,42 @@ impl PeerTable {
         }
         let chunks = &self.chunks;
         let hasher = &self.hasher;
-        let hash = hasher.hash_one(id);
+        let hash = hasher.hash_one(IdHash(id.as_bytes()));
         self.index.insert_unique(hash, idx, |&i| {
             let i = i as usize;
-            hasher.hash_one(chunks[i / CHUNK].id(i % CHUNK))
+            hasher.hash_one(IdHash(chunks[i / CHUNK].id_bytes(i % CHUNK)))
         });
         let chunk = self.chunks.last_mut().expect("pushed above");
-        chunk.make_room(id.len() + address.len());
-        let text_start =
-            u32::try_from(chunk.text.len()).expect("a chunk's texts shorter than 4 GiB");
-        chunk.text.push_str(id);
         let packed = address::pack(address);
-        match packed {
-            // ASCII: one char a byte.
-            Some(p) => chunk.text.extend(p.iter().map(|&b| char::from(b))),
-            None => chunk.text.push_str(address),
-        }
-        let id_len = u32::try_from(id.len())
+        // At most ten bytes of LEB128 length.
+        chunk.make_room(id.len() + address.len() + 10);
+        let start = u32::try_from(chunk.text.len())
             .ok()
             .filter(|&n| n < PACKED)
-            .expect("an id shorter than 2 GiB");
+            .expect("a chunk's texts shorter than 2 GiB");
+        match packed {
+            Some(p) => {
+                chunk.text.extend_from_slice(id.as_bytes());
+                chunk.text.extend_from_slice(&p);
+            }
+            None => {
+                write_len(&mut chunk.text, id.len());
+                chunk.text.extend_from_slice(id.as_bytes());
+                chunk.text.extend_from_slice(address.as_bytes());
+            }
+        }
         if chunk.peers.len() + 1 == CHUNK {
-            // Full: give back the doubling's spare room.
+            // Full: give back the growth's spare room.
             chunk.text.shrink_to_fit();
         }
         chunk.peers.push(Peer {
+            text_start: if packed.is_some() { start | PACKED } else { start },
+            slot: LEFT_SLOT,
             key,
             last_seen: now.0,
             ihsan_average: 0.95,
-            incarnation: 0,
             link: Link::default(),
-            slot: LEFT_SLOT,
-            text_start,
-            id_len: if packed.is_some() {
-                id_len | PACKED
-            } else {
-                id_len
-            },
+            incarnation: 0,
         });
         self.len += 1;
         self.set_state(idx, NodeState::Alive, now);
@@ -339,9 +434,8 @@ impl PeerTable {
     /// Applies a piggybacked record to a known peer (the caller checked the
     /// incarnation is higher).
     pub(crate) fn apply_update(&mut self, idx: u32, update: &PeerUpdate, now: UnixMicros) {
-        let peer = self.get_mut(idx);
-        peer.incarnation = update.incarnation;
-        peer.ihsan_average = update.ihsan_average;
+        self.set_incarnation(idx, update.incarnation);
+        self.get_mut(idx).ihsan_average = update.ihsan_average;
         self.set_state(idx, update.state, now);
     }
 
@@ -415,7 +509,7 @@ impl PeerTable {
             address: self.address(idx).into_owned(),
             public_key: crate::pci::to_hex(&p.key),
             state: p.state(),
-            incarnation: p.incarnation,
+            incarnation: self.incarnation(idx),
             ihsan_average: p.ihsan_average,
             patterns_contributed: 0,
         }
@@ -515,6 +609,62 @@ mod tests {
             assert_eq!(r.address, addr(i));
             assert_eq!(r.node_id, t.id(idx));
         }
+    }
+
+    #[test]
+    fn a_record_takes_72_bytes() {
+        assert_eq!(std::mem::size_of::<Peer>(), 72);
+    }
+
+    #[test]
+    fn ids_of_any_length_read_back_with_either_address() {
+        let mut t = PeerTable::default();
+        let lens = [0, 1, 126, 127, 128, 300, 16_383, 16_384, 70_000];
+        for (i, &n) in lens.iter().enumerate() {
+            let id = format!("{i}{}", "é".repeat(n / 2));
+            let address = if i % 2 == 0 { "10.1.2.3:80" } else { "host.example:80" };
+            let idx = t.add(&id, address, [0; 32], UnixMicros(0)).unwrap();
+            assert_eq!(t.id(idx), id);
+            assert_eq!(t.address(idx), address);
+        }
+        for (i, &n) in lens.iter().enumerate() {
+            let id = format!("{i}{}", "é".repeat(n / 2));
+            assert_eq!(t.lookup(&id), Some(i as u32));
+            // A prefix of a stored id is another id.
+            let mut prefix = id.clone();
+            prefix.pop();
+            assert_eq!(t.lookup(&prefix), None);
+        }
+    }
+
+    #[test]
+    fn incarnations_beyond_32_bits_are_kept_exactly() {
+        let mut t = PeerTable::default();
+        let idx = t.add("p", "a:1", [0; 32], UnixMicros(0)).unwrap();
+        let update = |incarnation| PeerUpdate {
+            node_id: "p".into(),
+            address: "a:1".into(),
+            public_key: String::new(),
+            state: NodeState::Alive,
+            incarnation,
+            ihsan_average: 0.5,
+            patterns_contributed: 0,
+        };
+        for v in [
+            7,
+            i64::MAX,
+            i64::from(i32::MIN),
+            i64::from(i32::MIN) + 1,
+            -7,
+            i64::from(i32::MAX) + 1,
+            i64::MIN,
+            3,
+        ] {
+            t.apply_update(idx, &update(v), UnixMicros(0));
+            assert_eq!(t.incarnation(idx), v);
+            assert_eq!(t.record(idx).incarnation, v);
+        }
+        assert!(t.wide.is_empty(), "a narrow value frees its wide entry");
     }
 
     #[test]

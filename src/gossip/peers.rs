@@ -404,7 +404,11 @@ impl PeerTable {
             chunk.text.shrink_to_fit();
         }
         chunk.peers.push(Peer {
-            text_start: if packed.is_some() { start | PACKED } else { start },
+            text_start: if packed.is_some() {
+                start | PACKED
+            } else {
+                start
+            },
             slot: LEFT_SLOT,
             key,
             last_seen: now.0,
@@ -622,7 +626,11 @@ mod tests {
         let lens = [0, 1, 126, 127, 128, 300, 16_383, 16_384, 70_000];
         for (i, &n) in lens.iter().enumerate() {
             let id = format!("{i}{}", "é".repeat(n / 2));
-            let address = if i % 2 == 0 { "10.1.2.3:80" } else { "host.example:80" };
+            let address = if i % 2 == 0 {
+                "10.1.2.3:80"
+            } else {
+                "host.example:80"
+            };
             let idx = t.add(&id, address, [0; 32], UnixMicros(0)).unwrap();
             assert_eq!(t.id(idx), id);
             assert_eq!(t.address(idx), address);

@@ -9,9 +9,11 @@
 # first one), wall-time benches flagged, false flags, slowed benches
 # caught, UNKNOWNs, and the median half-width of the 95 % interval.
 #
-#   [FIXED=1|only] scripts/campaign/run.sh OUT_DIR [REPEATS]   (REPEATS: 3; 15 % runs once)
+#   [FIXED=1|only] [KINDS="identical slow5 slow15"] scripts/campaign/run.sh OUT_DIR [REPEATS]
 #
-# FIXED=only runs the fixed 6 rounds alone (identical code and +5 %).
+# REPEATS (3) applies to identical code and +5 %; +15 % runs once. KINDS
+# chooses which of the three run (all by default). FIXED=only runs the
+# fixed 6 rounds alone (identical code and +5 %).
 #
 # Needs an otherwise idle machine: anything else running widens every
 # interval. About 15 minutes per comparison.
@@ -37,6 +39,9 @@ for pct in 5 15; do
   git -C "$repo" worktree remove --force "$tree"
 done
 
+kinds=" ${KINDS:-identical slow5 slow15} "
+want() { [[ "$kinds" == *" $1 "* ]]; }
+
 compare() { # NAME HEAD [extra args]; BUDGET (15m) bounds the measuring time
   local name=$1 head=$2
   shift 2
@@ -56,12 +61,12 @@ compare() { # NAME HEAD [extra args]; BUDGET (15m) bounds the measuring time
 compare warmup "$base" --rounds 2 --min-rounds 2 --filter '^ntu/observe/w5$'
 # Interleaved, so that a campaign stopped early is still balanced.
 if [ "${FIXED:-0}" != only ]; then
-  compare identical-seq-1 "$base"
-  compare slow5-seq-1 campaign-slow5
-  compare slow15-seq-1 campaign-slow15
+  if want identical; then compare identical-seq-1 "$base"; fi
+  if want slow5; then compare slow5-seq-1 campaign-slow5; fi
+  if want slow15; then compare slow15-seq-1 campaign-slow15; fi
   for i in $(seq 2 "$repeats"); do
-    compare "identical-seq-$i" "$base"
-    compare "slow5-seq-$i" campaign-slow5
+    if want identical; then compare "identical-seq-$i" "$base"; fi
+    if want slow5; then compare "slow5-seq-$i" campaign-slow5; fi
   done
 fi
 # The design before: fixed 6 rounds of the quick profile (0.5 s + 2 s per

@@ -32,8 +32,8 @@ pub use context::{Context, Track, tracks};
 pub use decide::{Decision, Evidence, Shortfall, decide};
 pub use gates::{apply_gates, judge_complexity, statistic};
 pub use outliers::machine_outliers;
+pub(crate) use paired::VARYING_VALUES;
 pub use paired::{PairedRow, Pairs, judge_pairs, pair_rounds};
-pub(crate) use paired::{VARYING_VALUES, varies};
 pub use report::{Report, judge, judge_tracks};
 pub use verdict::{Change, ComplexityRow, Row, Verdict, pct, show};
 

@@ -201,7 +201,7 @@ pub(crate) const VARYING_VALUES: usize = 5;
 
 /// Whether the values of one side differ: the count varies between
 /// processes of the same build.
-pub(crate) fn varies(xs: &[f64]) -> bool {
+fn varies(xs: &[f64]) -> bool {
     xs.windows(2).any(|w| w[0] != w[1])
 }
 

@@ -28,7 +28,8 @@ use super::{
 };
 use crate::judge::calibration::Calibration;
 use crate::judge::{
-    Comparison, Design, Next, Settings, Side, VARYING_VALUES, after_round, judge_comparison, varies,
+    Comparison, Design, Next, PairedRow, Settings, Side, VARYING_VALUES, Verdict, after_round,
+    judge_comparison,
 };
 use crate::model::Measurement;
 use crate::worktree::Worktree;
@@ -226,51 +227,52 @@ pub fn paired(
         &mut warnings,
         &mut failed,
     );
-    // A count that moved a little is measured once more on both sides: a
-    // count that varies from run to run (a randomly seeded hash table)
-    // then shows its own spread, which the judge takes as its threshold,
-    // instead of being called a change.
-    let again = recheck(&first);
+    // A count the judge calls changed by less than RECHECK is measured
+    // again on both sides, and one that varies between processes and still
+    // looks changed, until each side has VARYING_VALUES values: a count
+    // that varies from run to run (a randomly seeded hash table) then shows
+    // its own spread instead of being called a change. Only counts in doubt
+    // run again, so a heavy bench whose count barely moves costs one pass.
     let mut passes = vec![first];
-    if !again.is_empty() {
+    while passes.len() < VARYING_VALUES {
+        let rounds: Vec<(Vec<Measurement>, Vec<Measurement>)> = passes
+            .iter()
+            .map(|p| {
+                let [x, y] = flatten(p.clone());
+                (x, y)
+            })
+            .collect();
+        let judged = judge_comparison(
+            a.side(),
+            b.side(),
+            &rounds,
+            setup.history,
+            setup.calibration,
+            setup.settings,
+            setup.design,
+            true,
+        );
+        let again = count_work(&passes[0], &doubtful(&judged.rows, passes.len()));
+        if again.is_empty() {
+            break;
+        }
+        let n = passes.len() + 1;
         crate::say!(
-            "[harness] {} count(s) moved by less than {:.0}%: measuring them again on both sides",
-            count_ids(&again),
-            RECHECK * 100.0
+            "[harness] {} count(s) in doubt: measuring them again on both sides ({n} of at most {VARYING_VALUES} values)",
+            again
+                .iter()
+                .map(|(_, ids)| ids.as_ref().map_or(0, Vec::len))
+                .sum::<usize>(),
         );
         passes.push(count_pass(
             setup,
             &sides,
             &again,
-            "counts again",
+            &format!("counts {n}/{VARYING_VALUES}"),
             clock,
             &mut warnings,
             &mut failed,
         ));
-    }
-    // A count whose two values on one side differ varies between processes:
-    // the judge needs more of them to tell a change from that variation.
-    let varying = if passes.len() == 2 {
-        varying(&passes[0], &passes[1])
-    } else {
-        Vec::new()
-    };
-    if !varying.is_empty() {
-        crate::say!(
-            "[harness] {} count(s) vary between processes: measuring them until each side has {VARYING_VALUES} values",
-            count_ids(&varying)
-        );
-        for n in 3..=VARYING_VALUES {
-            passes.push(count_pass(
-                setup,
-                &sides,
-                &varying,
-                &format!("counts {n}/{VARYING_VALUES}"),
-                clock,
-                &mut warnings,
-                &mut failed,
-            ));
-        }
     }
     // The counts' passes go in as the first rounds, one pass a round.
     let mut count_rounds: Vec<[Vec<Measurement>; 2]> = passes.into_iter().map(flatten).collect();
@@ -413,7 +415,8 @@ pub fn paired(
     Ok(report)
 }
 
-/// Counts that moved by less than this between the sides are measured again.
+/// A count called changed by less than this after one pass is measured
+/// again before the change is believed.
 const RECHECK: f64 = 0.02;
 
 /// Per side, each job's measurements.
@@ -484,60 +487,35 @@ fn flatten(p: PerSide) -> [Vec<Measurement>; 2] {
     p.map(|side| side.into_iter().flat_map(|(_, ms)| ms).collect())
 }
 
-/// The jobs and ids whose counts differ between the sides by less than
-/// [`RECHECK`] (and at all).
-fn recheck(p: &PerSide) -> Vec<(String, Option<Vec<String>>)> {
-    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (job, base) in &p[0] {
-        let Some((_, head)) = p[1].iter().find(|(j, _)| j == job) else {
-            continue;
-        };
-        for b in base {
-            let other = head
-                .iter()
-                .find(|h| h.bench == b.bench && h.metric == b.metric);
-            if let Some(h) = other
-                && b.estimate > 0.0
-                && h.estimate != b.estimate
-                && ((h.estimate / b.estimate) - 1.0).abs() < RECHECK
-            {
-                out.entry(job.clone())
-                    .or_default()
-                    .insert(b.bench.to_string());
+/// The count benches to measure again after `passes` passes, from the
+/// judge's rows: after one pass, those called changed by less than
+/// [`RECHECK`]; after more, those the judge cannot decide yet (a count that
+/// varies between processes and looks changed, with fewer than
+/// [`VARYING_VALUES`] values a side).
+fn doubtful(rows: &[PairedRow], passes: usize) -> BTreeSet<String> {
+    rows.iter()
+        .filter(|r| r.metric.is_exact())
+        .filter(|r| {
+            if passes == 1 {
+                matches!(r.verdict, Verdict::Regressed | Verdict::Improved)
+                    && r.ratio.is_some_and(|x| (x - 1.0).abs() < RECHECK)
+            } else {
+                r.verdict == Verdict::Unknown
             }
-        }
-    }
-    out.into_iter()
-        .map(|(job, ids)| (job, Some(ids.into_iter().collect())))
+        })
+        .map(|r| r.bench.clone())
         .collect()
 }
 
-/// How many ids a list of count jobs names.
-fn count_ids(work: &[(String, Option<Vec<String>>)]) -> usize {
-    work.iter()
-        .map(|(_, ids)| ids.as_ref().map_or(0, Vec::len))
-        .sum()
-}
-
-/// The jobs and ids whose value on one side differs between two passes.
-fn varying(first: &PerSide, second: &PerSide) -> Vec<(String, Option<Vec<String>>)> {
+/// The jobs that measured `benches` in `pass`, each with those ids.
+fn count_work(pass: &PerSide, benches: &BTreeSet<String>) -> Vec<(String, Option<Vec<String>>)> {
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for side in 0..2 {
-        for (job, ms) in &first[side] {
-            let Some((_, again)) = second[side].iter().find(|(j, _)| j == job) else {
-                continue;
-            };
-            for m in ms {
-                let repeat = again
-                    .iter()
-                    .find(|a| a.bench == m.bench && a.metric == m.metric);
-                if let Some(a) = repeat
-                    && varies(&[m.estimate, a.estimate])
-                {
-                    out.entry(job.clone())
-                        .or_default()
-                        .insert(m.bench.to_string());
-                }
+    for (job, ms) in pass.iter().flatten() {
+        for m in ms {
+            if benches.contains(m.bench.as_str()) {
+                out.entry(job.clone())
+                    .or_default()
+                    .insert(m.bench.to_string());
             }
         }
     }
@@ -631,59 +609,95 @@ mod tests {
         .unwrap()
     }
 
-    #[test]
-    fn only_counts_that_moved_a_little_are_measured_again() {
-        let job = |ms: Vec<Measurement>| vec![("p/counts".to_owned(), ms)];
-        let base = job(vec![
-            count("same/x", 1000.0),
-            count("jitter/x", 1000.0),
-            count("changed/x", 1000.0),
-            count("gone/x", 1000.0),
-        ]);
-        let head = job(vec![
-            count("same/x", 1000.0),
-            count("jitter/x", 1003.8),
-            count("changed/x", 1300.0),
-        ]);
-        assert_eq!(
-            recheck(&[base, head]),
-            [("p/counts".to_owned(), Some(vec!["jitter/x".to_owned()]))]
-        );
+    fn judged(rounds: &[(Vec<Measurement>, Vec<Measurement>)]) -> Vec<PairedRow> {
+        use crate::judge::{Design, Settings};
+        let side = |c: &str| Side {
+            rev: c.into(),
+            commit: c.repeat(40),
+        };
+        let none = |_: &str, _: &str| Vec::new();
+        judge_comparison(
+            side("a"),
+            side("b"),
+            rounds,
+            &none,
+            None,
+            &Settings::default(),
+            Design::DEFAULT,
+            true,
+        )
+        .rows
     }
 
     #[test]
-    fn counts_whose_repeat_differs_on_either_side_vary_between_processes() {
-        let job = |ms: Vec<Measurement>| vec![("p/counts".to_owned(), ms)];
-        let first = [
-            job(vec![
-                count("steady/x", 1000.0),
-                count("base/x", 1000.0),
-                count("head/x", 7.0),
-            ]),
-            job(vec![
-                count("steady/x", 1003.0),
-                count("base/x", 1001.0),
-                count("head/x", 7.0),
-            ]),
+    fn only_counts_in_doubt_are_measured_again() {
+        let set = |ids: &[&str]| ids.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+        // One pass: a small change is in doubt; no change, one within the
+        // noise floor and a large one are not.
+        let one = vec![(
+            vec![
+                count("same/x", 1000.0),
+                count("floor/x", 1000.0),
+                count("small/x", 1000.0),
+                count("large/x", 1000.0),
+            ],
+            vec![
+                count("same/x", 1000.0),
+                count("floor/x", 1000.5),
+                count("small/x", 1003.8),
+                count("large/x", 1300.0),
+            ],
+        )];
+        assert_eq!(doubtful(&judged(&one), 1), set(&["small/x"]));
+        // Two passes: a count that repeats itself on each side changed; one
+        // that varies and overlaps did not; one that varies, with the sides
+        // apart, needs more values.
+        let two = vec![
+            (
+                vec![
+                    count("steady/x", 1000.0),
+                    count("overlap/x", 1000.0),
+                    count("apart/x", 1000.0),
+                ],
+                vec![
+                    count("steady/x", 1003.8),
+                    count("overlap/x", 1003.8),
+                    count("apart/x", 1003.8),
+                ],
+            ),
+            (
+                vec![
+                    count("steady/x", 1000.0),
+                    count("overlap/x", 1004.0),
+                    count("apart/x", 1000.2),
+                ],
+                vec![
+                    count("steady/x", 1003.8),
+                    count("overlap/x", 1000.1),
+                    count("apart/x", 1003.9),
+                ],
+            ),
         ];
-        let second = [
-            job(vec![
-                count("steady/x", 1000.0),
-                count("base/x", 999.0),
-                count("head/x", 7.0),
-            ]),
-            job(vec![
-                count("steady/x", 1003.0),
-                count("base/x", 1001.0),
-                count("head/x", 8.0),
-            ]),
+        assert_eq!(doubtful(&judged(&two), 2), set(&["apart/x"]));
+    }
+
+    #[test]
+    fn the_work_names_each_job_with_the_benches_it_measured() {
+        let job = |name: &str, ms: Vec<Measurement>| (name.to_owned(), ms);
+        let pass: PerSide = [
+            vec![
+                job("p/counts", vec![count("a/x", 1.0), count("b/x", 1.0)]),
+                job("p/heap", vec![count("c/x", 1.0)]),
+            ],
+            vec![job("p/counts", vec![count("a/x", 1.0), count("b/x", 1.0)])],
         ];
+        let benches = ["b/x", "c/x"].iter().map(|s| s.to_string()).collect();
         assert_eq!(
-            varying(&first, &second),
-            [(
-                "p/counts".to_owned(),
-                Some(vec!["base/x".to_owned(), "head/x".to_owned()])
-            )]
+            count_work(&pass, &benches),
+            [
+                ("p/counts".to_owned(), Some(vec!["b/x".to_owned()])),
+                ("p/heap".to_owned(), Some(vec!["c/x".to_owned()])),
+            ]
         );
     }
 

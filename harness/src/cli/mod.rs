@@ -52,8 +52,9 @@ enum Sub {
     /// Measure two revisions in temporary worktrees, interleaved, and
     /// judge head against base pair by pair.
     #[command(
-        after_help = "Instruction counts and heap bytes are measured once per side (a count that moved by under 2 % \
-once more, and one that varies between processes of one build five times a side); wall time in paired rounds, \
+        after_help = "Instruction counts and heap bytes are measured once per side (a count called changed by \
+under 2 % again, and one that varies between processes of one build and still looks changed up to five times \
+a side); wall time in paired rounds, \
 each bench target of base and head back to back. A bench is settled when a change is shown or one of \
 --min-effect is ruled out; what is still open when the rounds or the --budget run out is UNKNOWN \
 (never a pass).\n\

@@ -2,10 +2,10 @@
 //! engine of `harness compare` and `harness bisect`.
 //!
 //! - Instruction counts and heap bytes barely move between runs of the
-//!   same binary: each gungraun and heap target runs once per side. A
-//!   count that moved by under 2 % runs once more on both sides, and one
-//!   whose repeat differs on a side (a hash table seeded per process)
-//!   runs until each side has [`VARYING_VALUES`] values.
+//!   same binary: each gungraun and heap target runs once per side. Only
+//!   counts in doubt run again: one called changed by under 2 %, then one
+//!   that varies between processes (a hash table seeded per process) and
+//!   still looks changed, until each side has [`VARYING_VALUES`] values.
 //! - Wall time runs in rounds. Within a round each Criterion bench target
 //!   runs on both sides back to back, the order alternating (A B, then
 //!   B A) from target to target and round to round, so the two halves of

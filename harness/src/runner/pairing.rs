@@ -233,6 +233,19 @@ pub fn paired(
     // that varies from run to run (a randomly seeded hash table) then shows
     // its own spread instead of being called a change. Only counts in doubt
     // run again, so a heavy bench whose count barely moves costs one pass.
+    // The last look of the design over the rounds given.
+    let judge_all = |rounds: &[(Vec<Measurement>, Vec<Measurement>)]| {
+        judge_comparison(
+            a.side(),
+            b.side(),
+            rounds,
+            setup.history,
+            setup.calibration,
+            setup.settings,
+            setup.design,
+            true,
+        )
+    };
     let mut passes = vec![first];
     while passes.len() < VARYING_VALUES {
         let rounds: Vec<(Vec<Measurement>, Vec<Measurement>)> = passes
@@ -242,16 +255,7 @@ pub fn paired(
                 (x, y)
             })
             .collect();
-        let judged = judge_comparison(
-            a.side(),
-            b.side(),
-            &rounds,
-            setup.history,
-            setup.calibration,
-            setup.settings,
-            setup.design,
-            true,
-        );
+        let judged = judge_all(&rounds);
         let again = count_work(&passes[0], &doubtful(&judged.rows, passes.len()));
         if again.is_empty() {
             break;
@@ -367,16 +371,7 @@ pub fn paired(
         for [x, y] in count_rounds.drain(wall_rounds..) {
             rounds.push((x, y));
         }
-        report = judge_comparison(
-            a.side(),
-            b.side(),
-            &rounds,
-            setup.history,
-            setup.calibration,
-            setup.settings,
-            design,
-            true,
-        );
+        report = judge_all(&rounds);
         report.rounds = wall_rounds;
     }
     // A target that works on the reference side and fails on the other was

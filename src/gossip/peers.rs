@@ -63,6 +63,16 @@ const PACKED: u32 = 1 << 31;
 const WIDE: i32 = i32::MIN;
 
 impl Peer {
+    /// Where its text starts in its chunk's text.
+    fn start(&self) -> usize {
+        (self.text_start & !PACKED) as usize
+    }
+
+    /// Whether its address is stored packed.
+    fn packed(&self) -> bool {
+        self.text_start & PACKED != 0
+    }
+
     /// What we believe about the peer.
     pub(crate) fn state(&self) -> NodeState {
         match self.slot {
@@ -115,16 +125,14 @@ impl Chunk {
 
     /// Where the text of the peer at `k` ends: where the next one starts.
     fn end(&self, k: usize) -> usize {
-        self.peers
-            .get(k + 1)
-            .map_or(self.text.len(), |p| (p.text_start & !PACKED) as usize)
+        self.peers.get(k + 1).map_or(self.text.len(), Peer::start)
     }
 
     /// The id of the peer at `k`, as bytes.
     fn id_bytes(&self, k: usize) -> &[u8] {
         let p = &self.peers[k];
-        let start = (p.text_start & !PACKED) as usize;
-        if p.text_start & PACKED != 0 {
+        let start = p.start();
+        if p.packed() {
             let end = self.end(k).saturating_sub(address::PACKED_LEN);
             self.text.get(start..end).unwrap_or_default()
         } else {
@@ -136,9 +144,8 @@ impl Chunk {
     /// The stored address of the peer at `k`.
     fn stored_address(&self, k: usize) -> Stored<'_> {
         let p = &self.peers[k];
-        let start = (p.text_start & !PACKED) as usize;
-        let text = self.text.get(start..self.end(k)).unwrap_or_default();
-        if p.text_start & PACKED != 0 {
+        let text = self.text.get(p.start()..self.end(k)).unwrap_or_default();
+        if p.packed() {
             let at = text.len().saturating_sub(address::PACKED_LEN);
             match <[u8; address::PACKED_LEN]>::try_from(&text[at..]) {
                 Ok(packed) => Stored::Packed(packed),
@@ -160,6 +167,7 @@ impl Chunk {
     fn id_is(&self, k: usize, id: &str) -> bool {
         self.id_bytes(k) == id.as_bytes()
     }
+
     /// The `host:port` of the peer at `k`.
     fn address(&self, k: usize) -> Cow<'_, str> {
         match self.stored_address(k) {
@@ -204,7 +212,8 @@ fn write_len(out: &mut Vec<u8>, mut n: usize) {
 /// A length written by [`write_len`] and the bytes after it.
 fn read_len(bytes: &[u8]) -> (usize, &[u8]) {
     let mut n = 0usize;
-    for (i, &b) in bytes.iter().enumerate() {
+    // At most ten bytes: a `usize` has 64 bits.
+    for (i, &b) in bytes.iter().enumerate().take(10) {
         n |= usize::from(b & 0x7f) << (7 * i);
         if b & 0x80 == 0 {
             return (n, &bytes[i + 1..]);

@@ -93,6 +93,18 @@ struct Tally {
     bench_rounds: usize,
     rounds: usize,
     runs: usize,
+    /// Per comparison, the median half-width of the rows' 95 % intervals
+    /// of the ratio, as a fraction.
+    halves: Vec<f64>,
+}
+
+fn median(xs: &mut [f64]) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    match xs.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => xs[n / 2],
+        n => (xs[n / 2 - 1] + xs[n / 2]) / 2.0,
+    }
 }
 
 fn simulate(case: Case, design: Design, calibrated: bool, sims: usize, seed: u64) -> Tally {
@@ -111,6 +123,7 @@ fn simulate(case: Case, design: Design, calibrated: bool, sims: usize, seed: u64
         bench_rounds: 0,
         rounds: 0,
         runs: sims,
+        halves: Vec::new(),
     };
     let ids: Vec<BenchId> = (0..BENCHES)
         .map(|i| BenchId::parse(&format!("sim/bench/{i}")).unwrap())
@@ -156,6 +169,12 @@ fn simulate(case: Case, design: Design, calibrated: bool, sims: usize, seed: u64
             }
         };
         t.rounds += rounds.len();
+        let mut halves: Vec<f64> = report
+            .rows
+            .iter()
+            .filter_map(|r| Some((r.upper? - r.lower?) / 2.0))
+            .collect();
+        t.halves.push(median(&mut halves));
         let mut failed = false;
         for row in &report.rows {
             let i: usize = row.bench.rsplit('/').next().unwrap().parse().unwrap();
@@ -192,9 +211,9 @@ fn main() {
         "{BENCHES} wall-time benches, {sims} comparisons per line; σ per bench uniform in [0.5 %, max]\n"
     );
     println!(
-        "| noise | change | design | runs with a false flag | slowed caught | UNKNOWN | bench-rounds per bench | rounds |"
+        "| noise | change | design | runs with a false flag | slowed caught | UNKNOWN | bench-rounds per bench | rounds | median half-width | its median ≤ 3 % |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     let cases = [
         ("σ ≤ 2 %", Case::new(0.02, false, 0.0, 0)),
         ("σ ≤ 2 %, outliers", Case::new(0.02, true, 0.0, 0)),
@@ -218,13 +237,17 @@ fn main() {
         ("σ ≤ 2 %", Case::new(0.02, false, 0.15, 2)),
         ("σ ≤ 6 %", Case::new(0.06, false, 0.05, 3)),
         ("σ ≤ 6 %", Case::new(0.06, false, 0.15, 3)),
+        ("σ ≤ 9 %", Case::new(0.09, false, 0.0, 0)),
+        ("σ ≤ 9 %", Case::new(0.09, false, 0.05, 3)),
     ];
     for (k, (noise, case)) in cases.iter().enumerate() {
         for (name, design, calibrated) in designs {
-            let t = simulate(*case, design, calibrated, sims, 1000 + k as u64);
+            let mut t = simulate(*case, design, calibrated, sims, 1000 + k as u64);
             let pct = |x: usize, of: usize| 100.0 * x as f64 / of.max(1) as f64;
+            let within = t.halves.iter().filter(|h| **h <= 0.03).count();
+            let half = median(&mut t.halves);
             println!(
-                "| {noise} | {} | {name} | {:.1} % | {} | {:.1} % | {:.2} | {:.2} |",
+                "| {noise} | {} | {name} | {:.1} % | {} | {:.1} % | {:.2} | {:.2} | {:.2} % | {:.0} % |",
                 if case.slowed == 0 {
                     "none".to_owned()
                 } else {
@@ -239,6 +262,8 @@ fn main() {
                 pct(t.unknown, t.runs * BENCHES),
                 t.bench_rounds as f64 / (t.runs * BENCHES) as f64,
                 t.rounds as f64 / t.runs as f64,
+                half * 100.0,
+                pct(within, t.runs),
             );
         }
     }

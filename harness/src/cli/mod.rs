@@ -56,7 +56,7 @@ enum Sub {
 under 2 % again, and one that varies between processes of one build and still looks changed up to five times \
 a side); wall time in paired rounds, \
 each bench target of base and head back to back. A bench is settled when a change is shown or one of \
---min-effect is ruled out; what is still open when the rounds or the --budget run out is UNKNOWN \
+--min-effect is ruled out (its 95 % interval lies within ±--min-effect); what is still open when the rounds or the --budget run out is UNKNOWN \
 (never a pass).\n\
 Exit codes: 0 no regression; 1 a bench regressed; 2 a usage or input error, or a revision that does not build."
     )]

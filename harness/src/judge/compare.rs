@@ -57,14 +57,11 @@ impl Comparison {
     }
 }
 
-/// α of the two one-sided tests that settle a bench as unchanged: its
-/// 90 % interval lies within ± the minimum effect.
-pub const EQUIVALENCE_ALPHA: f64 = 0.05;
-
 /// The sequential design of `compare`: the rounds are judged after each
 /// one from `min_rounds` on, up to `max_rounds`. A bench stops being
 /// measured once it is settled: a change shown, or one of the minimum
-/// effect ruled out ([`EQUIVALENCE_ALPHA`]). Stopping for "no change"
+/// effect ruled out (the 95 % interval it shows lies within ± the minimum
+/// effect, [`equivalent`]). Stopping for "no change"
 /// never raises the false-alarm rate; showing a change at an interim look
 /// spends α. [`LAST_SHARE`] of the whole-run α is kept for the last look
 /// and the rest is split evenly over the interim looks (Bonferroni α
@@ -236,13 +233,13 @@ pub fn judge_comparison(
         .zip(rows)
         .map(|(p, mut row)| {
             let changed = matches!(row.verdict, Verdict::Regressed | Verdict::Improved);
-            row.settled = changed || equivalent(p, prior(p), EQUIVALENCE_ALPHA, s);
+            row.settled = changed || equivalent(p, prior(p), s);
             if row.settled && !changed && p.sampled {
                 // Ruled out: what the rounds could not show no longer matters.
                 row.verdict = Verdict::Pass;
                 row.why.retain(|w| !w.contains("use more --rounds") && !w.contains("no spread"));
                 row.why.push(format!(
-                    "a change of {:.0}% or more is ruled out (90% interval within ±{:.0}%)",
+                    "a change of {:.0}% or more is ruled out (95% interval within ±{:.0}%)",
                     s.min_effect * 100.0,
                     s.min_effect * 100.0
                 ));
@@ -386,6 +383,56 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_bench_settled_as_unchanged_shows_an_interval_within_the_minimum_effect() {
+        // Seeded: 200 benches of 3 to 12 rounds, true changes of 0 to ±2 %,
+        // σ of a pair 0.5 to 4 %. Whatever settles as unchanged must show a
+        // 95 % interval strictly within ±3 %: the row says the change is
+        // ruled out, and its interval must not contradict it.
+        let s = Settings::default();
+        let bound = 1.0 + s.min_effect;
+        let mut rng = Rng::new(7);
+        let (mut settled, mut open) = (0, 0);
+        for b in 0..200 {
+            let n = 3 + b % 10;
+            let change = 0.02 * (2.0 * rng.uniform() - 1.0);
+            let sigma = 0.005 + 0.035 * rng.uniform();
+            let id = format!("s/b/{b}");
+            let rounds: Vec<_> = (0..n)
+                .map(|_| {
+                    round(&[(
+                        id.as_str(),
+                        100.0,
+                        100.0 * (change + sigma * rng.normal()).exp(),
+                    )])
+                })
+                .collect();
+            let r = judge_comparison(
+                side("b"),
+                side("h"),
+                &rounds,
+                &none,
+                None,
+                &s,
+                Design::fixed(n),
+                true,
+            );
+            let row = &r.rows[0];
+            if row.verdict != Verdict::Pass {
+                open += 1;
+                continue;
+            }
+            settled += 1;
+            let (lo, hi) = (row.lower.unwrap(), row.upper.unwrap());
+            assert!(
+                lo > 1.0 / bound && hi < bound,
+                "{id}: settled as unchanged with a 95 % interval {lo}..{hi}: {row:?}"
+            );
+            assert!(row.why.last().unwrap().contains("95% interval within"));
+        }
+        assert!(settled > 40 && open > 40, "{settled} settled, {open} open");
     }
 
     /// Six rounds of +5 % (one-sided p ≈ 0.006 on 5 df) on the first

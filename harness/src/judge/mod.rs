@@ -25,9 +25,7 @@ mod verdict;
 
 pub use budget::Settings;
 pub use changes::{Step, steps};
-pub use compare::{
-    Comparison, Design, EQUIVALENCE_ALPHA, Next, Side, after_round, judge_comparison,
-};
+pub use compare::{Comparison, Design, Next, Side, after_round, judge_comparison};
 pub use context::{Context, Track, tracks};
 pub use decide::{Decision, Evidence, Shortfall, decide};
 pub use gates::{apply_gates, judge_complexity, statistic};

@@ -109,11 +109,14 @@ fn settled_default() -> bool {
 }
 
 /// Whether the rounds rule out a change of the minimum effect either way:
-/// the two one-sided tests (TOST) at `alpha` each, i.e. the (1 − 2α)
-/// interval of the mean log ratio lies within ±ln(1 + min_effect). The
-/// spread is the rounds' own, pooled with the bench's `prior` when it has
-/// one ([`super::prior`]). Counts are settled by one round.
-pub fn equivalent(p: &Pairs, prior: Option<Prior>, alpha: f64, s: &Settings) -> bool {
+/// the 95 % interval of the ratio that the bench's row shows (the same
+/// estimate as its verdict, [`Evidence::change`]) lies within
+/// ±ln(1 + min_effect) on the log scale. That is the two one-sided tests
+/// (TOST) at 2.5 % each, so a bench settled as unchanged never shows an
+/// interval reaching the minimum effect. The spread is the rounds' own,
+/// pooled with the bench's `prior` when it has one ([`super::prior`]).
+/// Counts are settled by one round.
+pub fn equivalent(p: &Pairs, prior: Option<Prior>, s: &Settings) -> bool {
     if !p.sampled {
         return true;
     }
@@ -121,15 +124,13 @@ pub fn equivalent(p: &Pairs, prior: Option<Prior>, alpha: f64, s: &Settings) -> 
     if logs.len() < 2 {
         return false;
     }
-    let n = logs.len() as f64;
-    let mean = logs.iter().sum::<f64>() / n;
     let Some((sd, df)) = pooled(log_spread(p), prior) else {
         return false;
     };
-    let Some(q) = crate::stats::student::t_quantile(alpha, df) else {
-        return false;
-    };
-    mean.abs() + q * sd / n.sqrt() < (1.0 + s.min_effect).ln()
+    let up = logs.iter().sum::<f64>() >= 0.0;
+    let shown = Evidence::paired(&logs, up, sd, df).change();
+    let bound = 1.0 + s.min_effect;
+    matches!((shown.lower, shown.upper), (Some(lo), Some(hi)) if lo > 1.0 / bound && hi < bound)
 }
 
 /// The value of a measurement for pairing: median of samples, else estimate.
